@@ -1,0 +1,40 @@
+#pragma once
+// BAPI handlers: decode, one domain call, encode. One file per resource group.
+#include "core/request.hpp"
+#include "wire/context.hpp"
+
+namespace clerksim::api {
+
+// users.cpp
+Response list_users(Context& cx);
+Response count_users(Context& cx);
+Response create_user(Context& cx);
+Response get_user(Context& cx);
+Response update_user(Context& cx);
+Response delete_user(Context& cx);
+Response merge_user_metadata(Context& cx);
+Response replace_user_metadata(Context& cx);
+Response list_user_memberships(Context& cx);
+
+// organizations.cpp
+Response list_organizations(Context& cx);
+Response create_organization(Context& cx);
+Response get_organization(Context& cx);
+Response update_organization(Context& cx);
+Response delete_organization(Context& cx);
+Response merge_organization_metadata(Context& cx);
+Response replace_organization_metadata(Context& cx);
+
+// memberships.cpp
+Response list_memberships(Context& cx);
+Response create_membership(Context& cx);
+Response update_membership(Context& cx);
+Response merge_membership_metadata(Context& cx);
+Response delete_membership(Context& cx);
+Response list_all_memberships(Context& cx);
+
+// instance.cpp
+Response get_instance(Context& cx);
+Response get_organization_settings(Context& cx);
+
+}  // namespace clerksim::api

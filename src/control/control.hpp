@@ -1,0 +1,14 @@
+#pragma once
+// The /__sim control plane: readiness, reset, state dump, clock.
+#include "core/request.hpp"
+#include "wire/context.hpp"
+
+namespace clerksim::control {
+
+Response health(Context& cx);
+Response reset(Context& cx);
+Response state(Context& cx);
+Response get_clock(Context& cx);
+Response set_clock(Context& cx);
+
+}  // namespace clerksim::control

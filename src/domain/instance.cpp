@@ -1,0 +1,168 @@
+#include "domain/instance.hpp"
+
+#include <algorithm>
+
+namespace clerksim {
+
+// --- IdFilter
+
+void IdFilter::add(const std::string& raw) {
+  if (raw.empty()) return;
+  if (raw[0] == '-') exclude.push_back(raw.substr(1));
+  else if (raw[0] == '+') include.push_back(raw.substr(1));
+  else include.push_back(raw);
+}
+
+bool IdFilter::matches(const std::string& value) const {
+  return matches_any(std::vector<std::string>{value});
+}
+
+bool IdFilter::matches_any(const std::vector<std::string>& values) const {
+  auto in = [&](const std::vector<std::string>& list) {
+    for (const auto& v : values)
+      if (std::find(list.begin(), list.end(), v) != list.end()) return true;
+    return false;
+  };
+  if (!include.empty() && !in(include)) return false;
+  if (!exclude.empty() && in(exclude)) return false;
+  return true;
+}
+
+// --- metadata
+
+Json merge_metadata(const Json& stored, const Json& patch) {
+  Json out = stored.is_object() ? stored : Json::object();
+  out.merge_patch(patch);
+  return out;
+}
+
+void Instance::require_metadata_objects(const MetadataPatch& patch) const {
+  auto check = [](const std::optional<Json>& value, const char* name) {
+    if (value && !value->is_object())
+      throw ClerkError::param_value(name, std::string(name) + " must be a JSON object.");
+    if (value && value->dump().size() > 8 * 1024)
+      throw ClerkError(422, "form_param_value_too_large", "Value too large",
+                       std::string(name) + " must not be larger than 8 KB once encoded.", {{"param_name", name}});
+  };
+  check(patch.public_metadata, "public_metadata");
+  check(patch.private_metadata, "private_metadata");
+  check(patch.unsafe_metadata, "unsafe_metadata");
+}
+
+// --- defaults
+
+std::vector<Permission> default_system_permissions(IdGenerator& ids, int64_t now_ms) {
+  struct Def { const char* key; const char* name; const char* description; };
+  static const Def defs[] = {
+      {"org:sys_profile:manage", "Manage organization", "Edit the organization's name, slug and logo."},
+      {"org:sys_profile:delete", "Delete organization", "Delete the organization."},
+      {"org:sys_memberships:read", "Read members", "List the organization's members."},
+      {"org:sys_memberships:manage", "Manage members", "Invite and remove members and change their roles."},
+      {"org:sys_domains:read", "Read domains", "View the organization's verified domains."},
+      {"org:sys_domains:manage", "Manage domains", "Add, verify and remove verified domains."},
+      {"org:sys_billing:read", "Read billing", "View the organization's subscription and invoices."},
+      {"org:sys_billing:manage", "Manage billing", "Change the organization's plan and payment method."},
+      {"org:sys_entconns:manage", "Manage enterprise connections", "Set up the organization's enterprise SSO."},
+  };
+  std::vector<Permission> out;
+  for (const auto& d : defs) {
+    Permission p;
+    p.id = ids.next("perm");
+    p.key = d.key;
+    p.name = d.name;
+    p.description = d.description;
+    p.type = "system";
+    p.created_at = p.updated_at = now_ms;
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<Role> default_roles(IdGenerator& ids, int64_t now_ms) {
+  Role admin;
+  admin.id = ids.next("role");
+  admin.key = "org:admin";
+  admin.name = "Admin";
+  admin.description = "Can manage everything about the organization.";
+  admin.permissions = {"org:sys_profile:manage", "org:sys_profile:delete",  "org:sys_memberships:read",
+                       "org:sys_memberships:manage", "org:sys_domains:read", "org:sys_domains:manage",
+                       "org:sys_billing:read", "org:sys_billing:manage", "org:sys_entconns:manage"};
+  admin.created_at = admin.updated_at = now_ms;
+  Role member;
+  member.id = ids.next("role");
+  member.key = "org:member";
+  member.name = "Member";
+  member.description = "Can read the member list and the billing details.";
+  member.permissions = {"org:sys_memberships:read", "org:sys_billing:read"};
+  member.created_at = member.updated_at = now_ms;
+  return {admin, member};
+}
+
+// --- construction and snapshot
+
+Instance::Instance(const InstanceState& state, ClockMode mode)
+    : info_(state.info),
+      settings_(state.settings),
+      clock_(mode, state.clock_ms),
+      ids_(state.seed, state.id_counter),
+      traces_(state.seed ^ 0x7472616365ULL) {
+  // Insertion order is rebuilt from the order of the state's lists.
+  for (auto p : state.permissions) { p.seq = next_seq(); permissions_.emplace(p.key, p); }
+  for (auto r : state.roles) { r.seq = next_seq(); roles_.emplace(r.key, r); }
+  for (auto u : state.users) { u.seq = next_seq(); users_.emplace(u.id, u); }
+  for (auto o : state.organizations) { o.seq = next_seq(); organizations_.emplace(o.id, o); }
+  for (auto m : state.memberships) {
+    m.seq = next_seq();
+    memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, m);
+  }
+}
+
+namespace {
+template <class T, class Map>
+std::vector<T> in_insertion_order(const Map& map) {
+  std::vector<T> out;
+  for (const auto& [key, value] : map) out.push_back(value);
+  std::sort(out.begin(), out.end(), [](const T& a, const T& b) { return a.seq < b.seq; });
+  return out;
+}
+}  // namespace
+
+InstanceState Instance::snapshot() const {
+  InstanceState s;
+  s.info = info_;
+  s.settings = settings_;
+  s.permissions = in_insertion_order<Permission>(permissions_);
+  s.roles = in_insertion_order<Role>(roles_);
+  s.users = in_insertion_order<User>(users_);
+  s.organizations = in_insertion_order<Organization>(organizations_);
+  s.memberships = in_insertion_order<Membership>(memberships_);
+  s.seed = ids_.seed();
+  s.id_counter = ids_.counter();
+  s.clock_ms = clock_.now_ms();
+  return s;
+}
+
+// --- roles
+
+const Role* Instance::find_role(const std::string& key) const {
+  auto it = roles_.find(key);
+  return it == roles_.end() ? nullptr : &it->second;
+}
+
+const Role& Instance::get_role(const std::string& key) const {
+  if (const Role* r = find_role(key)) return *r;
+  throw ClerkError(404, "resource_not_found", "not found", "There is no role with key '" + key + "'.",
+                   {{"param_name", "role"}});
+}
+
+std::vector<std::string> Instance::role_permissions(const std::string& key) const {
+  const Role* r = find_role(key);
+  return r ? r->permissions : std::vector<std::string>{};
+}
+
+bool Instance::role_grants(const std::string& role, const std::string& permission) const {
+  auto perms = role_permissions(role);
+  return std::find(perms.begin(), perms.end(), permission) != perms.end();
+}
+
+}  // namespace clerksim

@@ -1,0 +1,203 @@
+#pragma once
+// Instance: all state of one Clerk instance, every operation a method, every rule here.
+// No HTTP, no wire format. Each mutating method validates everything first and only
+// then changes state, so an operation that throws leaves no trace.
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "domain/model.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace clerksim {
+
+// A field of a PATCH body: absent (nullopt), explicitly null (inner nullopt), or a value.
+template <class T>
+using Nullable = std::optional<std::optional<T>>;
+
+// limit/offset/order_by of every list. order_by is "[+|-]field"; empty = the list's default.
+struct ListWindow {
+  int64_t limit = 10;
+  int64_t offset = 0;
+  std::string order_by;
+};
+
+// A repeated id filter whose values may carry "+" (keep) or "-" (drop).
+struct IdFilter {
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  void add(const std::string& raw);
+  bool matches(const std::string& value) const;
+  bool matches_any(const std::vector<std::string>& values) const;
+  bool empty() const { return include.empty() && exclude.empty(); }
+};
+
+struct MetadataPatch {
+  std::optional<Json> public_metadata;
+  std::optional<Json> private_metadata;
+  std::optional<Json> unsafe_metadata;  // users only
+};
+
+struct NewUser {
+  std::optional<std::string> external_id, first_name, last_name, locale, username, password;
+  std::vector<std::string> email_addresses, email_address_statuses;
+  std::vector<std::string> phone_numbers, phone_number_statuses;
+  bool skip_password_checks = false;
+  bool skip_password_requirement = false;
+  MetadataPatch metadata;
+  std::optional<bool> delete_self_enabled, create_organization_enabled, banned, locked;
+  std::optional<int64_t> create_organizations_limit, created_at, legal_accepted_at;
+};
+
+struct UserPatch {
+  Nullable<std::string> external_id, first_name, last_name, locale, username;
+  Nullable<std::string> primary_email_address_id, primary_phone_number_id;
+  std::optional<std::string> password;
+  bool skip_password_checks = false;
+  std::optional<bool> delete_self_enabled, create_organization_enabled;
+  Nullable<int64_t> create_organizations_limit, legal_accepted_at;
+  std::optional<int64_t> created_at;
+  MetadataPatch replace_metadata;  // only on API versions before 2026-05-12
+};
+
+struct UserQuery {
+  std::vector<std::string> email_address, phone_number, username;
+  IdFilter user_id, external_id, organization_id;
+  std::optional<std::string> query, email_address_query, phone_number_query, username_query, name_query;
+  std::optional<bool> banned;
+  std::optional<int64_t> created_at_before, created_at_after;
+  std::optional<int64_t> last_active_at_before, last_active_at_after;
+  std::optional<int64_t> last_sign_in_at_before, last_sign_in_at_after;
+};
+
+struct NewOrganization {
+  std::string name;
+  std::optional<std::string> slug, created_by, role_set_key;
+  std::optional<int64_t> max_allowed_memberships, created_at;
+  MetadataPatch metadata;
+};
+
+struct OrganizationPatch {
+  std::optional<std::string> name, slug, role_set_key;
+  std::optional<int64_t> max_allowed_memberships, created_at;
+  std::optional<bool> admin_delete_enabled;
+  MetadataPatch replace_metadata;  // only on API versions before 2026-05-12
+};
+
+struct OrganizationQuery {
+  std::optional<std::string> query;
+  IdFilter user_id, organization_id;
+};
+
+struct MembershipQuery {
+  IdFilter user_id;
+  std::vector<std::string> email_address, phone_number, username, role;
+  std::optional<std::string> query, email_address_query, phone_number_query, username_query, name_query;
+  std::optional<int64_t> created_at_before, created_at_after;          // the user's
+  std::optional<int64_t> last_active_at_before, last_active_at_after;  // the user's
+};
+
+class Instance {
+ public:
+  // Builds the instance from a state (a loaded fixture or a dump). The id generator
+  // continues from state.id_counter; the clock starts at state.clock_ms when frozen.
+  Instance(const InstanceState& state, ClockMode mode);
+
+  // --- the instance itself
+  const InstanceInfo& info() const { return info_; }
+  const OrganizationSettings& organization_settings() const { return settings_; }
+  Clock& clock() { return clock_; }
+  const Clock& clock() const { return clock_; }
+  std::string next_trace_id() { return traces_.next_hex(); }
+  InstanceState snapshot() const;
+
+  // --- users
+  const User& create_user(const NewUser& in);
+  const User& get_user(const std::string& id) const;
+  const User* find_user(const std::string& id) const;
+  std::vector<const User*> list_users(const UserQuery& q, const ListWindow& w) const;
+  int64_t count_users(const UserQuery& q) const;
+  const User& update_user(const std::string& id, const UserPatch& patch);
+  void delete_user(const std::string& id);
+  const User& merge_user_metadata(const std::string& id, const MetadataPatch& patch);
+  const User& replace_user_metadata(const std::string& id, const MetadataPatch& patch);
+
+  // --- organizations
+  const Organization& create_organization(const NewOrganization& in);
+  const Organization& get_organization(const std::string& id_or_slug) const;
+  Page<Organization> list_organizations(const OrganizationQuery& q, const ListWindow& w) const;
+  const Organization& update_organization(const std::string& id, const OrganizationPatch& patch);
+  Organization delete_organization(const std::string& id);
+  const Organization& merge_organization_metadata(const std::string& id, const MetadataPatch& patch);
+  const Organization& replace_organization_metadata(const std::string& id, const MetadataPatch& patch);
+  int64_t members_count(const std::string& org_id) const;
+  int64_t pending_invitations_count(const std::string& org_id) const;
+  // true when no member holds org:sys_memberships:manage although the org has members
+  bool missing_member_with_elevated_permissions(const std::string& org_id) const;
+
+  // --- memberships (addressed by organization + user, as Clerk's paths are)
+  const Membership& add_membership(const std::string& org_id, const std::string& user_id,
+                                   const std::string& role, const MetadataPatch& metadata = {});
+  const Membership& update_membership_role(const std::string& org_id, const std::string& user_id,
+                                           const std::string& role);
+  const Membership& merge_membership_metadata(const std::string& org_id, const std::string& user_id,
+                                              const MetadataPatch& patch);
+  Membership remove_membership(const std::string& org_id, const std::string& user_id);
+  Page<Membership> list_memberships(const std::string& org_id, const MembershipQuery& q,
+                                    const ListWindow& w) const;
+  Page<Membership> list_all_memberships(const ListWindow& w) const;
+  Page<Membership> list_user_memberships(const std::string& user_id, const ListWindow& w) const;
+
+  // --- roles and permissions
+  const Role* find_role(const std::string& key) const;
+  const Role& get_role(const std::string& key) const;
+  std::vector<std::string> role_permissions(const std::string& key) const;
+
+ private:
+  using MembershipKey = std::pair<std::string, std::string>;  // (organization id, user id)
+
+  User& user_ref(const std::string& id);
+  Organization& organization_ref(const std::string& id_or_slug);
+  Membership& membership_ref(const std::string& org_id, const std::string& user_id);
+  std::vector<const Membership*> members_of(const std::string& org_id) const;
+  const Organization* find_organization(const std::string& id_or_slug) const;
+  bool role_grants(const std::string& role, const std::string& permission) const;
+  void require_membership_manager_remains(const Membership& m, const std::string* new_role) const;
+  void require_metadata_objects(const MetadataPatch& patch) const;
+  void require_unique_identifiers(const std::vector<std::string>& emails,
+                                  const std::optional<std::string>& username,
+                                  const std::optional<std::string>& external_id,
+                                  const std::vector<std::string>& phones, const std::string& except_user) const;
+  std::string generate_slug(const std::string& name) const;
+  void require_valid_slug(const std::string& slug, const std::string& except_org) const;
+  std::string validated_org_name(const std::string& raw) const;
+  uint64_t next_seq() { return ++seq_; }
+
+  InstanceInfo info_;
+  OrganizationSettings settings_;
+  Clock clock_;
+  IdGenerator ids_;
+  IdGenerator traces_;  // separate stream: failed requests must not move resource ids
+  uint64_t seq_ = 0;
+
+  std::map<std::string, Permission> permissions_;  // by key
+  std::map<std::string, Role> roles_;              // by key
+  std::map<std::string, User> users_;              // by id
+  std::map<std::string, Organization> organizations_;  // by id
+  std::map<MembershipKey, Membership> memberships_;
+};
+
+// The nine system permissions and the two default roles every instance starts with.
+std::vector<Permission> default_system_permissions(IdGenerator& ids, int64_t now_ms);
+std::vector<Role> default_roles(IdGenerator& ids, int64_t now_ms);
+
+// Deep merge where null deletes a key at any depth (RFC 7396).
+Json merge_metadata(const Json& stored, const Json& patch);
+
+constexpr const char* kManageMembersPermission = "org:sys_memberships:manage";
+
+}  // namespace clerksim

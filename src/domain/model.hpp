@@ -1,0 +1,153 @@
+#pragma once
+// Plain data: every object an instance holds. Rules live in Instance, not here.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clerksim {
+
+using Json = nlohmann::json;  // metadata is free-form JSON in Clerk, so it is here too
+
+struct EmailAddress {
+  std::string id;
+  std::string email_address;
+  bool reserved = false;  // reserved addresses are claimed but unverified
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct PhoneNumber {
+  std::string id;
+  std::string phone_number;
+  bool reserved = false;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct User {
+  std::string id;
+  uint64_t seq = 0;  // insertion order: breaks created_at ties deterministically
+  std::optional<std::string> external_id;
+  std::optional<std::string> username;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<std::string> locale;
+  std::vector<EmailAddress> email_addresses;
+  std::optional<std::string> primary_email_address_id;
+  std::vector<PhoneNumber> phone_numbers;
+  std::optional<std::string> primary_phone_number_id;
+  bool password_enabled = false;
+  Json public_metadata = Json::object();
+  Json private_metadata = Json::object();
+  Json unsafe_metadata = Json::object();
+  bool banned = false;
+  bool locked = false;
+  bool delete_self_enabled = true;
+  bool create_organization_enabled = true;
+  std::optional<int64_t> create_organizations_limit;
+  std::optional<int64_t> legal_accepted_at;
+  std::optional<int64_t> last_sign_in_at;
+  std::optional<int64_t> last_active_at;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+
+  const EmailAddress* primary_email() const;
+  const PhoneNumber* primary_phone() const;
+};
+
+struct Organization {
+  std::string id;
+  uint64_t seq = 0;
+  std::string name;
+  std::string slug;
+  int64_t max_allowed_memberships = 0;  // 0 = unlimited
+  bool admin_delete_enabled = true;
+  Json public_metadata = Json::object();
+  Json private_metadata = Json::object();
+  std::optional<std::string> created_by;
+  std::optional<std::string> role_set_key;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Membership {
+  std::string id;
+  uint64_t seq = 0;
+  std::string organization_id;
+  std::string user_id;
+  std::string role;  // role key, e.g. "org:admin"
+  Json public_metadata = Json::object();
+  Json private_metadata = Json::object();
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Permission {
+  std::string id;
+  uint64_t seq = 0;
+  std::string key;  // "org:<feature>:<action>"; "org:sys_*" are system permissions
+  std::string name;
+  std::string description;
+  std::string type;  // "system" | "custom"
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Role {
+  std::string id;
+  uint64_t seq = 0;
+  std::string key;  // "org:<name>"
+  std::string name;
+  std::string description;
+  std::vector<std::string> permissions;  // permission keys, in catalogue order
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct OrganizationSettings {
+  bool enabled = true;
+  int64_t max_allowed_memberships = 5;
+  int64_t max_allowed_roles = 10;
+  int64_t max_role_sets_allowed = 10;
+  int64_t max_allowed_domains = 10;
+  std::string creator_role = "org:admin";
+  bool admin_delete_enabled = true;
+  bool domains_enabled = false;
+  bool slug_disabled = false;
+  std::vector<std::string> domains_enrollment_modes = {"manual_invitation"};
+  std::string domains_default_role = "org:member";
+  std::optional<std::string> initial_role_set_key = "role_set:default";
+};
+
+struct InstanceInfo {
+  std::string id;
+  std::string secret_key = "sk_test_clerksim_default";
+  std::string environment_type = "development";
+  std::vector<std::string> allowed_origins;
+};
+
+// The whole of one instance as plain data: what a fixture loads and a state dump writes.
+struct InstanceState {
+  InstanceInfo info;
+  OrganizationSettings settings;
+  std::vector<Permission> permissions;
+  std::vector<Role> roles;
+  std::vector<User> users;
+  std::vector<Organization> organizations;
+  std::vector<Membership> memberships;
+  uint64_t seed = 0;
+  uint64_t id_counter = 0;  // ids drawn so far from the seeded generator
+  int64_t clock_ms = 0;     // the instance clock when the state was taken
+};
+
+// A page of a list: the items after limit/offset and the total before them.
+template <class T>
+struct Page {
+  std::vector<const T*> items;
+  int64_t total_count = 0;
+};
+
+}  // namespace clerksim

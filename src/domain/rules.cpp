@@ -1,0 +1,125 @@
+#include "domain/rules.hpp"
+
+#include <cctype>
+#include <regex>
+#include <set>
+
+namespace clerksim {
+
+bool valid_email(const std::string& s) {
+  static const std::regex re(
+      R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$)");
+  return std::regex_match(s, re);
+}
+
+bool valid_phone(const std::string& s) {
+  static const std::regex re(R"(^\+[1-9][0-9]{6,14}$)");
+  return std::regex_match(s, re);
+}
+
+bool valid_username(const std::string& s) {
+  static const std::regex re(R"(^[a-z0-9_.-]{1,64}$)");
+  return std::regex_match(s, re);
+}
+
+bool valid_slug(const std::string& s) {
+  static const std::regex re(R"(^[a-z0-9-]+$)");
+  return std::regex_match(s, re);
+}
+
+std::string slugify(const std::string& name) {
+  std::string slug;
+  for (unsigned char c : name) {
+    if (c < 128 && std::isalnum(c)) slug += static_cast<char>(std::tolower(c));
+    else if (!slug.empty() && slug.back() != '-') slug += '-';
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug.empty() ? "organization" : slug;
+}
+
+std::optional<StateProblem> find_state_problem(const InstanceState& s) {
+  auto at = [](const std::string& list, size_t i, const std::string& field = "") {
+    return "/" + list + "/" + std::to_string(i) + (field.empty() ? "" : "/" + field);
+  };
+  std::set<std::string> ids;
+  auto unique_id = [&](const std::string& id, const std::string& where) -> std::optional<StateProblem> {
+    if (id.empty()) return StateProblem{where, "an id must not be empty"};
+    if (!ids.insert(id).second) return StateProblem{where, "the id '" + id + "' is used twice"};
+    return std::nullopt;
+  };
+  std::set<std::string> permission_keys;
+  for (size_t i = 0; i < s.permissions.size(); ++i) {
+    if (auto p = unique_id(s.permissions[i].id, at("permissions", i, "id"))) return p;
+    if (!permission_keys.insert(s.permissions[i].key).second)
+      return StateProblem{at("permissions", i, "key"), "the permission key '" + s.permissions[i].key + "' is used twice"};
+  }
+  std::set<std::string> role_keys;
+  for (size_t i = 0; i < s.roles.size(); ++i) {
+    const Role& r = s.roles[i];
+    if (auto p = unique_id(r.id, at("roles", i, "id"))) return p;
+    if (r.key.rfind("org:", 0) != 0) return StateProblem{at("roles", i, "key"), "a role key must start with 'org:'"};
+    if (!role_keys.insert(r.key).second)
+      return StateProblem{at("roles", i, "key"), "the role key '" + r.key + "' is used twice"};
+    for (size_t k = 0; k < r.permissions.size(); ++k)
+      if (!permission_keys.count(r.permissions[k]))
+        return StateProblem{at("roles", i, "permissions/" + std::to_string(k)),
+                            "no permission has the key '" + r.permissions[k] + "'"};
+  }
+  for (const auto& key : {s.settings.creator_role, s.settings.domains_default_role})
+    if (!role_keys.count(key))
+      return StateProblem{"/organization_settings", "no role has the key '" + key + "'"};
+  std::set<std::string> emails, usernames, external_ids, user_ids;
+  for (size_t i = 0; i < s.users.size(); ++i) {
+    const User& u = s.users[i];
+    if (auto p = unique_id(u.id, at("users", i, "id"))) return p;
+    user_ids.insert(u.id);
+    for (size_t k = 0; k < u.email_addresses.size(); ++k) {
+      const auto& e = u.email_addresses[k];
+      std::string where = at("users", i, "email_addresses/" + std::to_string(k));
+      if (auto p = unique_id(e.id, where)) return p;
+      if (!valid_email(e.email_address)) return StateProblem{where, "'" + e.email_address + "' is not an email address"};
+      if (!emails.insert(e.email_address).second)
+        return StateProblem{where, "the email address '" + e.email_address + "' belongs to two users"};
+    }
+    for (size_t k = 0; k < u.phone_numbers.size(); ++k) {
+      const auto& ph = u.phone_numbers[k];
+      std::string where = at("users", i, "phone_numbers/" + std::to_string(k));
+      if (auto p = unique_id(ph.id, where)) return p;
+      if (!valid_phone(ph.phone_number)) return StateProblem{where, "'" + ph.phone_number + "' is not an E.164 number"};
+    }
+    if (u.username && (!valid_username(*u.username) || !usernames.insert(*u.username).second))
+      return StateProblem{at("users", i, "username"), "the username must be valid and unique"};
+    if (u.external_id && !external_ids.insert(*u.external_id).second)
+      return StateProblem{at("users", i, "external_id"), "the external id is used twice"};
+  }
+  std::set<std::string> slugs, org_ids;
+  for (size_t i = 0; i < s.organizations.size(); ++i) {
+    const Organization& o = s.organizations[i];
+    if (auto p = unique_id(o.id, at("organizations", i, "id"))) return p;
+    org_ids.insert(o.id);
+    if (o.name.empty()) return StateProblem{at("organizations", i, "name"), "an organization needs a name"};
+    if (!valid_slug(o.slug)) return StateProblem{at("organizations", i, "slug"), "a slug may hold only a-z, 0-9 and '-'"};
+    if (!slugs.insert(o.slug).second)
+      return StateProblem{at("organizations", i, "slug"), "the slug '" + o.slug + "' is used twice"};
+    if (o.max_allowed_memberships < 0)
+      return StateProblem{at("organizations", i, "max_allowed_memberships"), "must not be negative"};
+    if (o.created_by && !user_ids.count(*o.created_by))
+      return StateProblem{at("organizations", i, "created_by"), "no user has the id '" + *o.created_by + "'"};
+  }
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (size_t i = 0; i < s.memberships.size(); ++i) {
+    const Membership& m = s.memberships[i];
+    if (auto p = unique_id(m.id, at("memberships", i, "id"))) return p;
+    if (!org_ids.count(m.organization_id))
+      return StateProblem{at("memberships", i, "organization_id"), "no organization has the id '" + m.organization_id + "'"};
+    if (!user_ids.count(m.user_id))
+      return StateProblem{at("memberships", i, "user_id"), "no user has the id '" + m.user_id + "'"};
+    if (!role_keys.count(m.role))
+      return StateProblem{at("memberships", i, "role"), "no role has the key '" + m.role + "'"};
+    if (!pairs.insert({m.organization_id, m.user_id}).second)
+      return StateProblem{at("memberships", i, "user_id"), "the user is listed twice in this organization"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace clerksim

@@ -1,0 +1,41 @@
+#pragma once
+// The instances one server holds, picked by secret key. In fixed mode only the
+// fixture's key exists; in auto mode every new sk_test_ key gets a fresh instance
+// built from the fixture (own state, own id sequence), so parallel test workers
+// never share anything.
+#include "domain/instance.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace clerksim {
+
+enum class TenancyMode { fixed, automatic };
+
+class Tenancy {
+ public:
+  Tenancy(InstanceState fixture, ClockMode clock_mode, TenancyMode mode);
+
+  // The instance for a secret key, or null when the key is unknown.
+  Instance* find(const std::string& secret_key);
+  // Rebuilds the key's instance from the fixture: ids and clock start over.
+  Instance& reset(const std::string& secret_key);
+  // Trace ids for errors that belong to no instance (bad or missing key).
+  std::string next_trace_id() { return traces_.next_hex(); }
+
+  const InstanceState& fixture() const { return fixture_; }
+  TenancyMode mode() const { return mode_; }
+  ClockMode clock_mode() const { return clock_mode_; }
+
+ private:
+  std::unique_ptr<Instance> build(const std::string& secret_key) const;
+
+  InstanceState fixture_;
+  ClockMode clock_mode_;
+  TenancyMode mode_;
+  IdGenerator traces_;
+  std::map<std::string, std::unique_ptr<Instance>> instances_;
+};
+
+}  // namespace clerksim

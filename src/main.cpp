@@ -1,0 +1,82 @@
+// clerk-sim: a deterministic, in-memory Clerk Backend API for development and CI.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "domain/tenancy.hpp"
+#include "http/server.hpp"
+#include "router/router.hpp"
+#include "wire/fixture.hpp"
+
+using namespace clerksim;
+
+namespace {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8787;
+  std::string fixture = "fixtures/default.json";
+  uint64_t seed = 0;
+  std::string clock = "wall";
+  std::string tenancy = "fixed";
+};
+
+int serve(const ServeOptions& o, bool seed_given) {
+  ClockMode clock_mode{};
+  parse_clock_mode(o.clock, clock_mode);
+  InstanceState state;
+  try {
+    state = load_fixture_file(o.fixture, o.seed, seed_given);
+  } catch (const FixtureError& e) {
+    std::cerr << "clerk-sim: " << o.fixture << ": " << (e.where.empty() ? "/" : e.where) << ": " << e.what_ << "\n";
+    return 2;
+  }
+  Tenancy tenancy(state, clock_mode, o.tenancy == "auto" ? TenancyMode::automatic : TenancyMode::fixed);
+  Dispatcher dispatcher(tenancy);
+  std::unique_ptr<Server> server;
+  try {
+    server = std::make_unique<Server>(dispatcher, o.host, o.port);
+  } catch (const std::exception& e) {
+    std::cerr << "clerk-sim: cannot listen on " << o.host << ":" << o.port << ": " << e.what() << "\n";
+    return 1;
+  }
+  server->run([&] {
+    std::string url = "http://" + o.host + ":" + std::to_string(server->port());
+    std::cout << "clerk-sim listening on " << url << "\n"
+              << "CLERK_API_URL=" << url << "\n"
+              << "CLERK_SECRET_KEY=" << state.info.secret_key << "\n"
+              << std::flush;
+  });
+  return 0;
+}
+
+void print_routes() {
+  for (const Route& r : routes()) std::printf("%-7s %s\n", r.method, r.path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"clerk-sim: a deterministic, in-memory fake of Clerk's Backend API"};
+  app.require_subcommand(1);
+
+  ServeOptions serve_opts;
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the Backend API and the /__sim control plane over HTTP");
+  serve_cmd->add_option("--host", serve_opts.host, "Address to listen on")->capture_default_str();
+  serve_cmd->add_option("--port", serve_opts.port, "Port to listen on; 0 picks a free one")->capture_default_str();
+  serve_cmd->add_option("--fixture", serve_opts.fixture, "Instance fixture (JSON)")->capture_default_str();
+  auto* seed_opt = serve_cmd->add_option("--seed", serve_opts.seed, "Seed of the id generator")->capture_default_str();
+  serve_cmd->add_option("--clock", serve_opts.clock, "Instance clock: wall (real time + offset) or frozen")
+      ->check(CLI::IsMember({"wall", "frozen"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--tenancy", serve_opts.tenancy, "fixed: only the fixture's key; auto: a fresh instance per sk_test_ key")
+      ->check(CLI::IsMember({"fixed", "auto"}))
+      ->capture_default_str();
+
+  app.add_subcommand("routes", "Print every route clerk-sim serves");
+
+  CLI11_PARSE(app, argc, argv);
+  if (serve_cmd->parsed()) return serve(serve_opts, seed_opt->count() > 0);
+  if (app.got_subcommand("routes")) print_routes();
+  return 0;
+}

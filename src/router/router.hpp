@@ -1,0 +1,38 @@
+#pragma once
+// The one route table (BAPI and /__sim alike) and the dispatcher that turns a
+// Request into a Response: route match, tenancy by secret key, API version, errors.
+#include "core/request.hpp"
+#include "domain/tenancy.hpp"
+#include "wire/context.hpp"
+#include "wire/encode.hpp"
+
+#include <string>
+#include <vector>
+
+namespace clerksim {
+
+using Handler = Response (*)(Context&);
+
+enum class Access { open, secret_key };
+
+struct Route {
+  const char* method;
+  const char* path;  // template: "/v1/organizations/{organization_id}"
+  Handler handler;
+  Access access = Access::secret_key;
+};
+
+const std::vector<Route>& routes();
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(Tenancy& tenancy) : tenancy_(tenancy) {}
+  Response handle(const Request& request);
+  // An error decided before a request could be read whole (e.g. a body too large).
+  Response reject(const ClerkError& error) { return error_response(error, tenancy_.next_trace_id()); }
+
+ private:
+  Tenancy& tenancy_;
+};
+
+}  // namespace clerksim

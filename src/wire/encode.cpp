@@ -1,0 +1,196 @@
+#include "wire/encode.hpp"
+
+namespace clerksim {
+
+namespace {
+
+Json nullable(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+Json nullable(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+
+// Clerk serves a generated placeholder when no image was uploaded.
+std::string placeholder_image(const std::string& kind, const std::string& id) {
+  return "https://img.clerk.com/placeholder/" + kind + "/" + id;
+}
+
+Json verification(bool reserved) {
+  if (reserved) return nullptr;
+  return {{"object", "verification_admin"}, {"status", "verified"}, {"strategy", "admin"},
+          {"attempts", nullptr}, {"expire_at", nullptr}};
+}
+
+Json email_to_wire(const EmailAddress& e) {
+  return {{"id", e.id},
+          {"object", "email_address"},
+          {"email_address", e.email_address},
+          {"reserved", e.reserved},
+          {"verification", verification(e.reserved)},
+          {"linked_to", Json::array()},
+          {"matches_sso_connection", false},
+          {"created_at", e.created_at},
+          {"updated_at", e.updated_at}};
+}
+
+Json phone_to_wire(const PhoneNumber& p) {
+  return {{"id", p.id},
+          {"object", "phone_number"},
+          {"phone_number", p.phone_number},
+          {"reserved_for_second_factor", false},
+          {"default_second_factor", false},
+          {"reserved", p.reserved},
+          {"verification", verification(p.reserved)},
+          {"linked_to", Json::array()},
+          {"backup_codes", nullptr},
+          {"created_at", p.created_at},
+          {"updated_at", p.updated_at}};
+}
+
+Json public_user_data(const User& u) {
+  Json identifier = nullptr;
+  if (const auto* e = u.primary_email()) identifier = e->email_address;
+  else if (const auto* p = u.primary_phone()) identifier = p->phone_number;
+  else if (u.username) identifier = *u.username;
+  std::string image = placeholder_image("user", u.id);
+  return {{"user_id", u.id},
+          {"first_name", nullable(u.first_name)},
+          {"last_name", nullable(u.last_name)},
+          {"profile_image_url", image},
+          {"image_url", image},
+          {"has_image", false},
+          {"identifier", identifier},
+          {"username", nullable(u.username)},
+          {"banned", u.banned}};
+}
+
+}  // namespace
+
+Json to_wire(const Instance&, const User& u) {
+  Json emails = Json::array();
+  for (const auto& e : u.email_addresses) emails.push_back(email_to_wire(e));
+  Json phones = Json::array();
+  for (const auto& p : u.phone_numbers) phones.push_back(phone_to_wire(p));
+  std::string image = placeholder_image("user", u.id);
+  return {{"id", u.id},
+          {"object", "user"},
+          {"external_id", nullable(u.external_id)},
+          {"primary_email_address_id", nullable(u.primary_email_address_id)},
+          {"primary_phone_number_id", nullable(u.primary_phone_number_id)},
+          {"primary_web3_wallet_id", nullptr},
+          {"username", nullable(u.username)},
+          {"first_name", nullable(u.first_name)},
+          {"last_name", nullable(u.last_name)},
+          {"locale", nullable(u.locale)},
+          {"profile_image_url", image},
+          {"image_url", image},
+          {"has_image", false},
+          {"public_metadata", u.public_metadata},
+          {"private_metadata", u.private_metadata},
+          {"unsafe_metadata", u.unsafe_metadata},
+          {"email_addresses", emails},
+          {"phone_numbers", phones},
+          {"web3_wallets", Json::array()},
+          {"passkeys", Json::array()},
+          {"password_enabled", u.password_enabled},
+          {"two_factor_enabled", false},
+          {"totp_enabled", false},
+          {"backup_code_enabled", false},
+          {"mfa_enabled_at", nullptr},
+          {"mfa_disabled_at", nullptr},
+          {"external_accounts", Json::array()},
+          {"saml_accounts", Json::array()},
+          {"enterprise_accounts", Json::array()},
+          {"last_sign_in_at", nullable(u.last_sign_in_at)},
+          {"banned", u.banned},
+          {"locked", u.locked},
+          {"lockout_expires_in_seconds", nullptr},
+          {"verification_attempts_remaining", 100},
+          {"updated_at", u.updated_at},
+          {"created_at", u.created_at},
+          {"delete_self_enabled", u.delete_self_enabled},
+          {"create_organization_enabled", u.create_organization_enabled},
+          {"create_organizations_limit", nullable(u.create_organizations_limit)},
+          {"last_active_at", nullable(u.last_active_at)},
+          {"legal_accepted_at", nullable(u.legal_accepted_at)}};
+}
+
+Json to_wire(const Instance& inst, const Organization& o, OrganizationExtras extras) {
+  Json j = {{"object", "organization"},
+            {"id", o.id},
+            {"name", o.name},
+            {"slug", o.slug},
+            {"image_url", placeholder_image("organization", o.id)},
+            {"has_image", false},
+            {"max_allowed_memberships", o.max_allowed_memberships},
+            {"admin_delete_enabled", o.admin_delete_enabled},
+            {"public_metadata", o.public_metadata},
+            {"private_metadata", o.private_metadata},
+            {"pending_invitations_count", inst.pending_invitations_count(o.id)},
+            {"role_set_key", nullable(o.role_set_key)},
+            {"created_at", o.created_at},
+            {"updated_at", o.updated_at}};
+  if (o.created_by) j["created_by"] = *o.created_by;
+  if (extras.members_count) j["members_count"] = inst.members_count(o.id);
+  if (extras.missing_member_with_elevated_permissions)
+    j["missing_member_with_elevated_permissions"] = inst.missing_member_with_elevated_permissions(o.id);
+  return j;
+}
+
+Json to_wire(const Instance& inst, const Membership& m) {
+  const Role* role = inst.find_role(m.role);
+  return {{"id", m.id},
+          {"object", "organization_membership"},
+          {"role", m.role},
+          {"role_name", role ? Json(role->name) : Json(m.role)},
+          {"permissions", inst.role_permissions(m.role)},
+          {"public_metadata", m.public_metadata},
+          {"private_metadata", m.private_metadata},
+          {"organization", to_wire(inst, inst.get_organization(m.organization_id))},
+          {"public_user_data", public_user_data(inst.get_user(m.user_id))},
+          {"created_at", m.created_at},
+          {"updated_at", m.updated_at}};
+}
+
+Json to_wire(const OrganizationSettings& s) {
+  return {{"object", "organization_settings"},
+          {"enabled", s.enabled},
+          {"max_allowed_memberships", s.max_allowed_memberships},
+          {"max_allowed_roles", s.max_allowed_roles},
+          {"max_role_sets_allowed", s.max_role_sets_allowed},
+          {"max_allowed_domains", s.max_allowed_domains},
+          {"creator_role", s.creator_role},
+          {"admin_delete_enabled", s.admin_delete_enabled},
+          {"domains_enabled", s.domains_enabled},
+          {"slug_disabled", s.slug_disabled},
+          {"domains_enrollment_modes", s.domains_enrollment_modes},
+          {"domains_default_role", s.domains_default_role},
+          {"initial_role_set_key", nullable(s.initial_role_set_key)}};
+}
+
+Json instance_to_wire(const InstanceInfo& info) {
+  return {{"object", "instance"},
+          {"id", info.id},
+          {"environment_type", info.environment_type},
+          {"allowed_origins", info.allowed_origins.empty() ? Json(nullptr) : Json(info.allowed_origins)},
+          {"workspace_id", nullptr}};
+}
+
+Json deleted_object(const std::string& object, const std::string& id) {
+  return {{"object", object}, {"id", id}, {"deleted", true}};
+}
+
+Response json_response(const Json& body, int status) {
+  Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+Json error_body(const ClerkError& e, const std::string& trace_id) {
+  Json item = {{"code", e.code}, {"message", e.message}, {"long_message", e.long_message}, {"meta", e.meta}};
+  return {{"errors", Json::array({item})}, {"clerk_trace_id", trace_id}};
+}
+
+Response error_response(const ClerkError& e, const std::string& trace_id) {
+  return json_response(error_body(e, trace_id), e.status);
+}
+
+}  // namespace clerksim

@@ -1,0 +1,395 @@
+#include "wire/fixture.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/ids.hpp"
+#include "core/text.hpp"
+#include "domain/instance.hpp"
+#include "domain/rules.hpp"
+
+namespace clerksim {
+
+namespace {
+
+// Reads one JSON object of the fixture, reporting problems by JSON pointer and
+// refusing keys the format does not know (a typo should not pass silently).
+class Node {
+ public:
+  Node(const Json& j, std::string where) : j_(j), where_(std::move(where)) {
+    if (!j_.is_object()) fail("", "must be an object");
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw FixtureError(where_ + (key.empty() ? "" : "/" + key), what);
+  }
+  const Json* get(const std::string& key) {
+    seen_.push_back(key);
+    auto it = j_.find(key);
+    return it == j_.end() || it->is_null() ? nullptr : &*it;
+  }
+  std::optional<std::string> str(const std::string& key) {
+    const Json* v = get(key);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) fail(key, "must be a string");
+    return v->get<std::string>();
+  }
+  std::optional<int64_t> num(const std::string& key) {
+    const Json* v = get(key);
+    if (!v) return std::nullopt;
+    if (!v->is_number_integer()) fail(key, "must be an integer");
+    return v->get<int64_t>();
+  }
+  std::optional<bool> flag(const std::string& key) {
+    const Json* v = get(key);
+    if (!v) return std::nullopt;
+    if (!v->is_boolean()) fail(key, "must be true or false");
+    return v->get<bool>();
+  }
+  std::optional<Json> obj(const std::string& key) {
+    const Json* v = get(key);
+    if (!v) return std::nullopt;
+    if (!v->is_object()) fail(key, "must be an object");
+    return *v;
+  }
+  std::vector<std::string> strs(const std::string& key) {
+    std::vector<std::string> out;
+    for (const auto& [i, item] : items(key)) {
+      if (!item->is_string()) fail(key + "/" + std::to_string(i), "must be a string");
+      out.push_back(item->get<std::string>());
+    }
+    return out;
+  }
+  std::vector<std::pair<size_t, const Json*>> items(const std::string& key) {
+    const Json* v = get(key);
+    std::vector<std::pair<size_t, const Json*>> out;
+    if (!v) return out;
+    if (!v->is_array()) fail(key, "must be an array");
+    for (size_t i = 0; i < v->size(); ++i) out.emplace_back(i, &(*v)[i]);
+    return out;
+  }
+  std::string path(const std::string& key) const { return where_ + "/" + key; }
+  void done() const {
+    for (const auto& [key, value] : j_.items())
+      if (std::find(seen_.begin(), seen_.end(), key) == seen_.end()) fail(key, "is not a field of the fixture format");
+  }
+
+ private:
+  const Json& j_;
+  std::string where_;
+  std::vector<std::string> seen_;
+};
+
+struct Loader {
+  IdGenerator& ids;
+  int64_t now;
+
+  std::string id_or_new(Node& n, const char* prefix) { return n.str("id").value_or(ids.next(prefix)); }
+
+  User user(const Json& j, const std::string& where) {
+    Node n(j, where);
+    User u;
+    u.id = id_or_new(n, "user");
+    u.created_at = n.num("created_at").value_or(now);
+    u.updated_at = n.num("updated_at").value_or(u.created_at);
+    for (const auto& [i, item] : n.items("email_addresses")) {
+      EmailAddress e;
+      if (item->is_string()) {
+        e.id = ids.next("idn");
+        e.email_address = item->get<std::string>();
+      } else {
+        Node en(*item, n.path("email_addresses/" + std::to_string(i)));
+        e.id = id_or_new(en, "idn");
+        e.email_address = en.str("email_address").value_or("");
+        e.reserved = en.flag("reserved").value_or(false);
+        en.done();
+      }
+      e.email_address = to_lower(e.email_address);
+      e.created_at = e.updated_at = u.created_at;
+      u.email_addresses.push_back(e);
+    }
+    for (const auto& [i, item] : n.items("phone_numbers")) {
+      PhoneNumber p;
+      if (item->is_string()) {
+        p.id = ids.next("idn");
+        p.phone_number = item->get<std::string>();
+      } else {
+        Node pn(*item, n.path("phone_numbers/" + std::to_string(i)));
+        p.id = id_or_new(pn, "idn");
+        p.phone_number = pn.str("phone_number").value_or("");
+        p.reserved = pn.flag("reserved").value_or(false);
+        pn.done();
+      }
+      p.created_at = p.updated_at = u.created_at;
+      u.phone_numbers.push_back(p);
+    }
+    u.primary_email_address_id = n.str("primary_email_address_id");
+    if (!u.primary_email_address_id && !u.email_addresses.empty()) u.primary_email_address_id = u.email_addresses[0].id;
+    u.primary_phone_number_id = n.str("primary_phone_number_id");
+    if (!u.primary_phone_number_id && !u.phone_numbers.empty()) u.primary_phone_number_id = u.phone_numbers[0].id;
+    u.external_id = n.str("external_id");
+    u.username = n.str("username");
+    if (u.username) u.username = to_lower(*u.username);
+    u.first_name = n.str("first_name");
+    u.last_name = n.str("last_name");
+    u.locale = n.str("locale");
+    u.password_enabled = n.flag("password_enabled").value_or(false);
+    u.public_metadata = n.obj("public_metadata").value_or(Json::object());
+    u.private_metadata = n.obj("private_metadata").value_or(Json::object());
+    u.unsafe_metadata = n.obj("unsafe_metadata").value_or(Json::object());
+    u.banned = n.flag("banned").value_or(false);
+    u.locked = n.flag("locked").value_or(false);
+    u.delete_self_enabled = n.flag("delete_self_enabled").value_or(true);
+    u.create_organization_enabled = n.flag("create_organization_enabled").value_or(true);
+    u.create_organizations_limit = n.num("create_organizations_limit");
+    u.legal_accepted_at = n.num("legal_accepted_at");
+    u.last_sign_in_at = n.num("last_sign_in_at");
+    u.last_active_at = n.num("last_active_at");
+    n.done();
+    return u;
+  }
+
+  Organization organization(const Json& j, const std::string& where, const OrganizationSettings& settings) {
+    Node n(j, where);
+    Organization o;
+    o.id = id_or_new(n, "org");
+    o.name = n.str("name").value_or("");
+    o.slug = n.str("slug").value_or("");
+    if (o.slug.empty()) o.slug = slugify(o.name);
+    o.max_allowed_memberships = n.num("max_allowed_memberships").value_or(settings.max_allowed_memberships);
+    o.admin_delete_enabled = n.flag("admin_delete_enabled").value_or(settings.admin_delete_enabled);
+    o.public_metadata = n.obj("public_metadata").value_or(Json::object());
+    o.private_metadata = n.obj("private_metadata").value_or(Json::object());
+    o.created_by = n.str("created_by");
+    o.role_set_key = n.str("role_set_key");
+    if (!n.get("role_set_key")) o.role_set_key = settings.initial_role_set_key;
+    o.created_at = n.num("created_at").value_or(now);
+    o.updated_at = n.num("updated_at").value_or(o.created_at);
+    n.done();
+    return o;
+  }
+
+  Membership membership(const Json& j, const std::string& where) {
+    Node n(j, where);
+    Membership m;
+    m.id = id_or_new(n, "orgmem");
+    m.organization_id = n.str("organization_id").value_or("");
+    m.user_id = n.str("user_id").value_or("");
+    m.role = n.str("role").value_or("");
+    if (m.organization_id.empty()) n.fail("organization_id", "is required");
+    if (m.user_id.empty()) n.fail("user_id", "is required");
+    if (m.role.empty()) n.fail("role", "is required");
+    m.public_metadata = n.obj("public_metadata").value_or(Json::object());
+    m.private_metadata = n.obj("private_metadata").value_or(Json::object());
+    m.created_at = n.num("created_at").value_or(now);
+    m.updated_at = n.num("updated_at").value_or(m.created_at);
+    n.done();
+    return m;
+  }
+
+  Permission permission(const Json& j, const std::string& where) {
+    Node n(j, where);
+    Permission p;
+    p.id = id_or_new(n, "perm");
+    p.key = n.str("key").value_or("");
+    if (p.key.empty()) n.fail("key", "is required");
+    p.name = n.str("name").value_or(p.key);
+    p.description = n.str("description").value_or("");
+    p.type = n.str("type").value_or(starts_with(p.key, "org:sys_") ? "system" : "custom");
+    p.created_at = n.num("created_at").value_or(now);
+    p.updated_at = n.num("updated_at").value_or(p.created_at);
+    n.done();
+    return p;
+  }
+
+  Role role(const Json& j, const std::string& where) {
+    Node n(j, where);
+    Role r;
+    r.id = id_or_new(n, "role");
+    r.key = n.str("key").value_or("");
+    if (r.key.empty()) n.fail("key", "is required");
+    r.name = n.str("name").value_or(r.key);
+    r.description = n.str("description").value_or("");
+    r.permissions = n.strs("permissions");
+    r.created_at = n.num("created_at").value_or(now);
+    r.updated_at = n.num("updated_at").value_or(r.created_at);
+    n.done();
+    return r;
+  }
+
+  void settings(const Json& j, OrganizationSettings& s) {
+    Node n(j, "/organization_settings");
+    s.enabled = n.flag("enabled").value_or(s.enabled);
+    s.max_allowed_memberships = n.num("max_allowed_memberships").value_or(s.max_allowed_memberships);
+    s.max_allowed_roles = n.num("max_allowed_roles").value_or(s.max_allowed_roles);
+    s.max_role_sets_allowed = n.num("max_role_sets_allowed").value_or(s.max_role_sets_allowed);
+    s.max_allowed_domains = n.num("max_allowed_domains").value_or(s.max_allowed_domains);
+    s.creator_role = n.str("creator_role").value_or(s.creator_role);
+    s.admin_delete_enabled = n.flag("admin_delete_enabled").value_or(s.admin_delete_enabled);
+    s.domains_enabled = n.flag("domains_enabled").value_or(s.domains_enabled);
+    s.slug_disabled = n.flag("slug_disabled").value_or(s.slug_disabled);
+    if (n.get("domains_enrollment_modes")) s.domains_enrollment_modes = n.strs("domains_enrollment_modes");
+    s.domains_default_role = n.str("domains_default_role").value_or(s.domains_default_role);
+    if (n.get("initial_role_set_key")) s.initial_role_set_key = n.str("initial_role_set_key");
+    n.done();
+  }
+};
+
+}  // namespace
+
+InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed) {
+  Node root(fixture, "");
+  InstanceState s;
+  int64_t start = kDefaultFixtureClockMs;
+  uint64_t counter = 0;
+  s.seed = seed;
+  if (auto sim = root.obj("sim")) {
+    Node n(*sim, "/sim");
+    if (auto v = n.num("seed"); v && !force_seed) s.seed = static_cast<uint64_t>(*v);
+    counter = static_cast<uint64_t>(n.num("id_counter").value_or(0));
+    start = n.num("clock_ms").value_or(start);
+    n.done();
+  }
+  IdGenerator ids(s.seed, counter);
+  Loader load{ids, start};
+  if (auto inst = root.obj("instance")) {
+    Node n(*inst, "/instance");
+    s.info.id = n.str("id").value_or("");
+    s.info.secret_key = n.str("secret_key").value_or(s.info.secret_key);
+    s.info.environment_type = n.str("environment_type").value_or(s.info.environment_type);
+    s.info.allowed_origins = n.strs("allowed_origins");
+    n.done();
+    if (!starts_with(s.info.secret_key, "sk_")) n.fail("secret_key", "must start with sk_");
+  }
+  if (s.info.id.empty()) s.info.id = ids.next("ins");
+  if (auto settings = root.obj("organization_settings")) load.settings(*settings, s.settings);
+  if (root.get("permissions")) {
+    for (const auto& [i, item] : root.items("permissions"))
+      s.permissions.push_back(load.permission(*item, "/permissions/" + std::to_string(i)));
+  } else {
+    s.permissions = default_system_permissions(ids, start);
+  }
+  if (root.get("roles")) {
+    for (const auto& [i, item] : root.items("roles")) s.roles.push_back(load.role(*item, "/roles/" + std::to_string(i)));
+  } else {
+    s.roles = default_roles(ids, start);
+  }
+  for (const auto& [i, item] : root.items("users")) s.users.push_back(load.user(*item, "/users/" + std::to_string(i)));
+  for (const auto& [i, item] : root.items("organizations"))
+    s.organizations.push_back(
+        load.organization(*item, "/organizations/" + std::to_string(i), s.settings));
+  for (const auto& [i, item] : root.items("memberships"))
+    s.memberships.push_back(load.membership(*item, "/memberships/" + std::to_string(i)));
+  root.done();
+  if (auto problem = find_state_problem(s)) throw FixtureError(problem->where, problem->what);
+  s.id_counter = ids.counter();
+  s.clock_ms = start;
+  return s;
+}
+
+InstanceState load_fixture_file(const std::string& path, uint64_t seed, bool force_seed) {
+  std::ifstream in(path);
+  if (!in) throw FixtureError("", "cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  Json j;
+  try {
+    j = Json::parse(text.str());
+  } catch (const Json::parse_error& e) {
+    throw FixtureError("", std::string("is not valid JSON (") + e.what() + ")");
+  }
+  return load_fixture(j, seed, force_seed);
+}
+
+namespace {
+Json opt(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+Json opt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+}  // namespace
+
+Json dump_fixture(const InstanceState& s) {
+  Json j;
+  j["sim"] = {{"seed", s.seed}, {"id_counter", s.id_counter}, {"clock_ms", s.clock_ms}};
+  j["instance"] = {{"id", s.info.id},
+                   {"secret_key", s.info.secret_key},
+                   {"environment_type", s.info.environment_type},
+                   {"allowed_origins", s.info.allowed_origins}};
+  const auto& st = s.settings;
+  j["organization_settings"] = {{"enabled", st.enabled},
+                                {"max_allowed_memberships", st.max_allowed_memberships},
+                                {"max_allowed_roles", st.max_allowed_roles},
+                                {"max_role_sets_allowed", st.max_role_sets_allowed},
+                                {"max_allowed_domains", st.max_allowed_domains},
+                                {"creator_role", st.creator_role},
+                                {"admin_delete_enabled", st.admin_delete_enabled},
+                                {"domains_enabled", st.domains_enabled},
+                                {"slug_disabled", st.slug_disabled},
+                                {"domains_enrollment_modes", st.domains_enrollment_modes},
+                                {"domains_default_role", st.domains_default_role},
+                                {"initial_role_set_key", opt(st.initial_role_set_key)}};
+  j["permissions"] = Json::array();
+  for (const auto& p : s.permissions)
+    j["permissions"].push_back({{"id", p.id}, {"key", p.key}, {"name", p.name}, {"description", p.description},
+                                {"type", p.type}, {"created_at", p.created_at}, {"updated_at", p.updated_at}});
+  j["roles"] = Json::array();
+  for (const auto& r : s.roles)
+    j["roles"].push_back({{"id", r.id}, {"key", r.key}, {"name", r.name}, {"description", r.description},
+                          {"permissions", r.permissions}, {"created_at", r.created_at}, {"updated_at", r.updated_at}});
+  j["users"] = Json::array();
+  for (const auto& u : s.users) {
+    Json emails = Json::array();
+    for (const auto& e : u.email_addresses)
+      emails.push_back({{"id", e.id}, {"email_address", e.email_address}, {"reserved", e.reserved}});
+    Json phones = Json::array();
+    for (const auto& p : u.phone_numbers)
+      phones.push_back({{"id", p.id}, {"phone_number", p.phone_number}, {"reserved", p.reserved}});
+    j["users"].push_back({{"id", u.id},
+                          {"email_addresses", emails},
+                          {"primary_email_address_id", opt(u.primary_email_address_id)},
+                          {"phone_numbers", phones},
+                          {"primary_phone_number_id", opt(u.primary_phone_number_id)},
+                          {"external_id", opt(u.external_id)},
+                          {"username", opt(u.username)},
+                          {"first_name", opt(u.first_name)},
+                          {"last_name", opt(u.last_name)},
+                          {"locale", opt(u.locale)},
+                          {"password_enabled", u.password_enabled},
+                          {"public_metadata", u.public_metadata},
+                          {"private_metadata", u.private_metadata},
+                          {"unsafe_metadata", u.unsafe_metadata},
+                          {"banned", u.banned},
+                          {"locked", u.locked},
+                          {"delete_self_enabled", u.delete_self_enabled},
+                          {"create_organization_enabled", u.create_organization_enabled},
+                          {"create_organizations_limit", opt(u.create_organizations_limit)},
+                          {"legal_accepted_at", opt(u.legal_accepted_at)},
+                          {"last_sign_in_at", opt(u.last_sign_in_at)},
+                          {"last_active_at", opt(u.last_active_at)},
+                          {"created_at", u.created_at},
+                          {"updated_at", u.updated_at}});
+  }
+  j["organizations"] = Json::array();
+  for (const auto& o : s.organizations)
+    j["organizations"].push_back({{"id", o.id},
+                                  {"name", o.name},
+                                  {"slug", o.slug},
+                                  {"max_allowed_memberships", o.max_allowed_memberships},
+                                  {"admin_delete_enabled", o.admin_delete_enabled},
+                                  {"public_metadata", o.public_metadata},
+                                  {"private_metadata", o.private_metadata},
+                                  {"created_by", opt(o.created_by)},
+                                  {"role_set_key", opt(o.role_set_key)},
+                                  {"created_at", o.created_at},
+                                  {"updated_at", o.updated_at}});
+  j["memberships"] = Json::array();
+  for (const auto& m : s.memberships)
+    j["memberships"].push_back({{"id", m.id},
+                                {"organization_id", m.organization_id},
+                                {"user_id", m.user_id},
+                                {"role", m.role},
+                                {"public_metadata", m.public_metadata},
+                                {"private_metadata", m.private_metadata},
+                                {"created_at", m.created_at},
+                                {"updated_at", m.updated_at}});
+  return j;
+}
+
+}  // namespace clerksim

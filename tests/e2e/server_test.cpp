@@ -1,0 +1,21 @@
+#include <gtest/gtest.h>
+
+#include "server_process.hpp"
+
+using e2e::ServerProcess;
+
+TEST(Server, FirstLineNamesTheUrlAndEnvLinesFollow) {
+  ServerProcess s;
+  EXPECT_EQ(s.first_line(), "clerk-sim listening on http://127.0.0.1:" + std::to_string(s.port()) + "\n");
+  ASSERT_EQ(s.other_lines().size(), 2u);
+  EXPECT_EQ(s.other_lines()[0], "CLERK_API_URL=http://127.0.0.1:" + std::to_string(s.port()) + "\n");
+  EXPECT_EQ(s.other_lines()[1], "CLERK_SECRET_KEY=sk_test_clerksim_default\n");
+}
+
+TEST(Server, HealthNeedsNoKey) {
+  ServerProcess s;
+  auto r = s.request("GET", "/__sim/health", "", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.json(), nlohmann::json({{"status", "ok"}}));
+}
