@@ -19,6 +19,7 @@ struct ServeOptions {
   uint64_t seed = 0;
   std::string clock = "wall";
   std::string tenancy = "fixed";
+  int idle_timeout = 30;
 };
 
 int serve(const ServeOptions& o, bool seed_given) {
@@ -35,7 +36,9 @@ int serve(const ServeOptions& o, bool seed_given) {
   Dispatcher dispatcher(tenancy);
   std::unique_ptr<Server> server;
   try {
-    server = std::make_unique<Server>(dispatcher, o.host, o.port);
+    ServerLimits limits;
+    limits.idle_timeout_seconds = o.idle_timeout;
+    server = std::make_unique<Server>(dispatcher, o.host, o.port, limits);
   } catch (const std::exception& e) {
     std::cerr << "clerk-sim: cannot listen on " << o.host << ":" << o.port << ": " << e.what() << "\n";
     return 1;
@@ -71,6 +74,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--tenancy", serve_opts.tenancy, "fixed: only the fixture's key; auto: a fresh instance per sk_test_ key")
       ->check(CLI::IsMember({"fixed", "auto"}))
+      ->capture_default_str();
+
+  serve_cmd->add_option("--idle-timeout", serve_opts.idle_timeout, "Seconds a connection may stay silent before it is closed")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
 
   app.add_subcommand("routes", "Print every route clerk-sim serves");

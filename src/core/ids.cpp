@@ -23,10 +23,12 @@ uint64_t IdGenerator::draw() {
 std::string IdGenerator::next(const std::string& prefix) {
   std::string out = prefix + "_";
   // Clerk ids start with a digit (the leading timestamp byte of a KSUID); keep that look.
-  uint64_t bits = draw();
+  const uint64_t root = draw();
+  uint64_t bits = root;
   out += static_cast<char>('2' + bits % 2);
+  bits /= 2;
   for (int i = 1; i < kBodyLength; ++i) {
-    if (i % 10 == 0) bits = splitmix64(bits + static_cast<uint64_t>(i));
+    if (i % 8 == 0) bits = splitmix64(root + static_cast<uint64_t>(i) * 0x9e3779b97f4a7c15ULL);  // fresh bits
     out += kBase62[bits % 62];
     bits /= 62;
   }

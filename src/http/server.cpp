@@ -46,6 +46,7 @@ class Session : public std::enable_shared_from_this<Session> {
       ClerkError too_large(413, "request_body_too_large", "Request body too large",
                            "The request body is larger than the limit of " + std::to_string(limits_.max_body_bytes) +
                                " bytes.");
+      draining_ = true;
       return write(dispatcher_.reject(too_large), 11, false);
     }
     if (ec) return close();  // end of stream, timeout, malformed or oversized headers
@@ -72,8 +73,22 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::seconds(limits_.idle_timeout_seconds));
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       self->writing_ = false;
+      if (!ec && self->draining_) return self->drain();
       if (ec || !res->keep_alive()) return self->close();
       self->read();
+    });
+  }
+
+  // After refusing a body that is too large, read and drop what the client is still
+  // sending, so it sees our 413 instead of a reset connection.
+  void drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(5));
+    stream_.async_read_some(asio::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > 64 * self->limits_.max_body_bytes) return self->close();
+      self->drain();
     });
   }
 
@@ -90,6 +105,9 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerLimits& limits_;
   const bool& stopping_;
   bool writing_ = false;
+  bool draining_ = false;
+  std::size_t drained_ = 0;
+  std::array<char, 16384> discard_{};
 };
 
 }  // namespace

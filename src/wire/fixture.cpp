@@ -83,7 +83,10 @@ struct Loader {
   IdGenerator& ids;
   int64_t now;
 
-  std::string id_or_new(Node& n, const char* prefix) { return n.str("id").value_or(ids.next(prefix)); }
+  std::string id_or_new(Node& n, const char* prefix) {
+    auto given = n.str("id");
+    return given ? *given : ids.next(prefix);
+  }
 
   User user(const Json& j, const std::string& where) {
     Node n(j, where);

@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <stdexcept>
@@ -32,8 +33,11 @@ class ServerProcess {
     if (pid_ == 0) {
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
-      std::vector<std::string> args = {CLERK_SIM_BIN, "serve", "--port", "0", "--fixture",
-                                       std::string(CLERK_SIM_SOURCE_DIR) + "/fixtures/default.json"};
+      std::vector<std::string> args = {CLERK_SIM_BIN, "serve", "--port", "0"};
+      if (std::find(extra_args.begin(), extra_args.end(), "--fixture") == extra_args.end()) {
+        args.push_back("--fixture");
+        args.push_back(std::string(CLERK_SIM_SOURCE_DIR) + "/fixtures/default.json");
+      }
       for (auto& a : extra_args) args.push_back(a);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
