@@ -109,6 +109,12 @@ const std::vector<std::string>& membership_order_fields() {
   return fields;
 }
 
+// Members sort by the membership's own created_at, or by a field of the member.
+SortValue membership_sort_value(const Instance& inst, const Membership& m, const std::string& field) {
+  if (field == "created_at") return m.created_at;
+  return user_sort_value(inst.get_user(m.user_id), field);
+}
+
 bool within(std::optional<int64_t> value, std::optional<int64_t> before, std::optional<int64_t> after) {
   if (!before && !after) return true;
   if (!value) return false;
@@ -133,11 +139,7 @@ Page<Membership> Instance::list_memberships(const std::string& org_id, const Mem
     if (!within(u.last_active_at, q.last_active_at_before, q.last_active_at_after)) continue;
     items.push_back(m);
   }
-  auto key = [&](const Membership& m, const std::string& field) -> SortValue {
-    if (field == "created_at") return m.created_at;
-    return user_sort_value(get_user(m.user_id), field);
-  };
-  order_items(items, order, key);
+  order_items(items, order, [&](const Membership& m, const std::string& f) { return membership_sort_value(*this, m, f); });
   return paginate(items, w.limit, w.offset);
 }
 
@@ -145,10 +147,7 @@ Page<Membership> Instance::list_all_memberships(const ListWindow& w) const {
   OrderBy order = parse_order_by(w.order_by, "-created_at", membership_order_fields());
   std::vector<const Membership*> items;
   for (const auto& [key, m] : memberships_) items.push_back(&m);
-  order_items(items, order, [&](const Membership& m, const std::string& field) -> SortValue {
-    if (field == "created_at") return m.created_at;
-    return user_sort_value(get_user(m.user_id), field);
-  });
+  order_items(items, order, [&](const Membership& m, const std::string& f) { return membership_sort_value(*this, m, f); });
   return paginate(items, w.limit, w.offset);
 }
 
