@@ -20,7 +20,8 @@ bool looks_like_url_or_html(const std::string& name) {
 std::string Instance::validated_org_name(const std::string& raw) const {
   std::string name = trim(raw);
   if (name.empty()) throw ClerkError::param_missing("name");
-  if (name.size() > 256)
+  auto characters = std::count_if(name.begin(), name.end(), [](unsigned char c) { return (c & 0xC0) != 0x80; });
+  if (characters > 256)
     throw ClerkError(422, "form_param_max_length_exceeded", "exceeds maximum length",
                      "An organization name may be at most 256 characters long.", {{"param_name", "name"}});
   if (looks_like_url_or_html(name))

@@ -1,5 +1,6 @@
 #include "domain/rules.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <regex>
 #include <set>
@@ -87,6 +88,13 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
       if (auto p = unique_id(ph.id, where)) return p;
       if (!valid_phone(ph.phone_number)) return StateProblem{where, "'" + ph.phone_number + "' is not an E.164 number"};
     }
+    auto owns = [](const auto& list, const std::optional<std::string>& id) {
+      return !id || std::any_of(list.begin(), list.end(), [&](const auto& item) { return item.id == *id; });
+    };
+    if (!owns(u.email_addresses, u.primary_email_address_id))
+      return StateProblem{at("users", i, "primary_email_address_id"), "is not one of the user's email addresses"};
+    if (!owns(u.phone_numbers, u.primary_phone_number_id))
+      return StateProblem{at("users", i, "primary_phone_number_id"), "is not one of the user's phone numbers"};
     if (u.username && (!valid_username(*u.username) || !usernames.insert(*u.username).second))
       return StateProblem{at("users", i, "username"), "the username must be valid and unique"};
     if (u.external_id && !external_ids.insert(*u.external_id).second)
@@ -103,8 +111,6 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
       return StateProblem{at("organizations", i, "slug"), "the slug '" + o.slug + "' is used twice"};
     if (o.max_allowed_memberships < 0)
       return StateProblem{at("organizations", i, "max_allowed_memberships"), "must not be negative"};
-    if (o.created_by && !user_ids.count(*o.created_by))
-      return StateProblem{at("organizations", i, "created_by"), "no user has the id '" + *o.created_by + "'"};
   }
   std::set<std::pair<std::string, std::string>> pairs;
   for (size_t i = 0; i < s.memberships.size(); ++i) {

@@ -38,6 +38,21 @@ bool match(const Route& route, const std::vector<std::string>& segments, std::ma
   return true;
 }
 
+// curl -g and hand-written URLs send characters such as [ ] unencoded; encode them
+// so the target parses the way a browser or an SDK would have sent it.
+std::string lenient_target(const std::string& target) {
+  static const std::string unsafe = "[]{}|\\^`\" <>";
+  std::string out;
+  for (char c : target) {
+    if (unsafe.find(c) == std::string::npos) { out += c; continue; }
+    static const char hex[] = "0123456789ABCDEF";
+    out += '%';
+    out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+    out += hex[static_cast<unsigned char>(c) & 0xF];
+  }
+  return out;
+}
+
 ClerkError route_not_found(const std::string& method, const std::string& path) {
   return {404, "resource_not_found", "not found", "There is no endpoint " + method + " " + path + "."};
 }
@@ -82,7 +97,8 @@ Response Dispatcher::handle(const Request& req) {
   Instance* inst = nullptr;
   auto trace = [&] { return inst ? inst->next_trace_id() : tenancy_.next_trace_id(); };
   try {
-    auto parsed = boost::urls::parse_origin_form(req.target);
+    const std::string target = lenient_target(req.target);  // the url_view below points into it
+    auto parsed = boost::urls::parse_origin_form(target);
     if (!parsed) throw route_not_found(req.method, req.target);
     boost::urls::url_view url = *parsed;
     std::vector<std::string> segments;

@@ -102,11 +102,17 @@ Nullable<int64_t> BodyReader::nullable_timestamp(const std::string& key) {
   return timestamp(key);
 }
 
+// Metadata is passed on as given: the domain owns the rule that it must be an
+// object (and answers Clerk's form_param_value_invalid when it is not).
 MetadataPatch BodyReader::metadata(bool with_unsafe) {
+  auto any = [&](const std::string& key) -> std::optional<Json> {
+    const Json* v = field(key);
+    return v ? std::optional<Json>(*v) : std::nullopt;
+  };
   MetadataPatch patch;
-  patch.public_metadata = object("public_metadata");
-  patch.private_metadata = object("private_metadata");
-  if (with_unsafe) patch.unsafe_metadata = object("unsafe_metadata");
+  patch.public_metadata = any("public_metadata");
+  patch.private_metadata = any("private_metadata");
+  if (with_unsafe) patch.unsafe_metadata = any("unsafe_metadata");
   return patch;
 }
 
