@@ -33,8 +33,32 @@ Response merge_membership_metadata(Context& cx);
 Response delete_membership(Context& cx);
 Response list_all_memberships(Context& cx);
 
+// roles.cpp
+Response list_permissions(Context& cx);
+Response create_permission(Context& cx);
+Response get_permission(Context& cx);
+Response update_permission(Context& cx);
+Response delete_permission(Context& cx);
+Response list_roles(Context& cx);
+Response create_role(Context& cx);
+Response get_role(Context& cx);
+Response update_role(Context& cx);
+Response delete_role(Context& cx);
+Response assign_role_permission(Context& cx);
+Response remove_role_permission(Context& cx);
+Response list_role_sets(Context& cx);
+Response create_role_set(Context& cx);
+Response get_role_set(Context& cx);
+Response update_role_set(Context& cx);
+Response add_roles_to_role_set(Context& cx);
+Response replace_role_in_role_set(Context& cx);
+Response replace_role_set(Context& cx);
+
 // instance.cpp
 Response get_instance(Context& cx);
 Response get_organization_settings(Context& cx);
+Response update_organization_settings(Context& cx);
+Response get_platform_config(Context& cx);
+Response patch_platform_config(Context& cx);
 
 }  // namespace clerksim::api

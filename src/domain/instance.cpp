@@ -98,6 +98,20 @@ std::vector<Role> default_roles(IdGenerator& ids, int64_t now_ms) {
   return {admin, member};
 }
 
+RoleSet default_role_set(IdGenerator& ids, int64_t now_ms, const std::vector<Role>& roles) {
+  RoleSet set;
+  set.id = ids.next("rs");
+  set.key = "role_set:default";
+  set.name = "Default";
+  set.description = "The role set new organizations get.";
+  set.type = "initial";
+  for (const auto& r : roles) set.roles.push_back(r.key);
+  set.default_role = "org:member";
+  set.creator_role = "org:admin";
+  set.created_at = set.updated_at = now_ms;
+  return set;
+}
+
 // --- construction and snapshot
 
 Instance::Instance(const InstanceState& state, ClockMode mode)
@@ -107,8 +121,9 @@ Instance::Instance(const InstanceState& state, ClockMode mode)
       ids_(state.seed, state.id_counter),
       traces_(state.seed ^ 0x7472616365ULL) {
   // Insertion order is rebuilt from the order of the state's lists.
-  for (auto p : state.permissions) { p.seq = next_seq(); permissions_.emplace(p.key, p); }
-  for (auto r : state.roles) { r.seq = next_seq(); roles_.emplace(r.key, r); }
+  for (auto p : state.permissions) { p.seq = next_seq(); permissions_.emplace(p.id, p); }
+  for (auto r : state.roles) { r.seq = next_seq(); roles_.emplace(r.id, r); }
+  for (auto rs : state.role_sets) { rs.seq = next_seq(); role_sets_.emplace(rs.id, rs); }
   for (auto u : state.users) { u.seq = next_seq(); users_.emplace(u.id, u); }
   for (auto o : state.organizations) { o.seq = next_seq(); organizations_.emplace(o.id, o); }
   for (auto m : state.memberships) {
@@ -133,6 +148,7 @@ InstanceState Instance::snapshot() const {
   s.settings = settings_;
   s.permissions = in_insertion_order<Permission>(permissions_);
   s.roles = in_insertion_order<Role>(roles_);
+  s.role_sets = in_insertion_order<RoleSet>(role_sets_);
   s.users = in_insertion_order<User>(users_);
   s.organizations = in_insertion_order<Organization>(organizations_);
   s.memberships = in_insertion_order<Membership>(memberships_);
@@ -145,24 +161,9 @@ InstanceState Instance::snapshot() const {
 // --- roles
 
 const Role* Instance::find_role(const std::string& key) const {
-  auto it = roles_.find(key);
-  return it == roles_.end() ? nullptr : &it->second;
-}
-
-const Role& Instance::get_role(const std::string& key) const {
-  if (const Role* r = find_role(key)) return *r;
-  throw ClerkError(404, "resource_not_found", "not found", "There is no role with key '" + key + "'.",
-                   {{"param_name", "role"}});
-}
-
-std::vector<std::string> Instance::role_permissions(const std::string& key) const {
-  const Role* r = find_role(key);
-  return r ? r->permissions : std::vector<std::string>{};
-}
-
-bool Instance::role_grants(const std::string& role, const std::string& permission) const {
-  auto perms = role_permissions(role);
-  return std::find(perms.begin(), perms.end(), permission) != perms.end();
+  for (const auto& [id, r] : roles_)
+    if (r.key == key) return &r;
+  return nullptr;
 }
 
 }  // namespace clerksim

@@ -101,6 +101,46 @@ struct MembershipQuery {
   std::optional<int64_t> last_active_at_before, last_active_at_after;  // the user's
 };
 
+struct NewPermission {
+  std::string name, key;
+  std::optional<std::string> description;
+};
+
+struct PermissionPatch {
+  std::optional<std::string> name, key, description;
+};
+
+struct NewRole {
+  std::string name, key;
+  std::optional<std::string> description;
+  std::vector<std::string> permission_ids;
+  bool include_in_initial_role_set = false;
+};
+
+struct RolePatch {
+  std::optional<std::string> name, key, description;
+  std::optional<std::vector<std::string>> permission_ids;  // given: replaces the whole set
+};
+
+struct NewRoleSet {
+  std::string name;
+  std::optional<std::string> key, description, type;
+  std::string default_role_key, creator_role_key;
+  std::vector<std::string> role_keys;
+};
+
+struct RoleSetPatch {
+  std::optional<std::string> name, key, description, type, default_role_key, creator_role_key;
+};
+
+struct SettingsPatch {
+  std::optional<bool> enabled, admin_delete_enabled, domains_enabled, slug_disabled, force_organization_selection;
+  std::optional<int64_t> max_allowed_memberships;
+  std::optional<std::vector<std::string>> domains_enrollment_modes;
+  std::optional<std::string> creator_role_id, domains_default_role_id;
+  std::optional<Json> organization_creation_defaults;
+};
+
 class Instance {
  public:
   // Builds the instance from a state (a loaded fixture or a dump). The id generator
@@ -152,10 +192,45 @@ class Instance {
   Page<Membership> list_all_memberships(const ListWindow& w) const;
   Page<Membership> list_user_memberships(const std::string& user_id, const ListWindow& w) const;
 
-  // --- roles and permissions
+  // --- organization settings (roles.cpp)
+  const OrganizationSettings& update_organization_settings(const SettingsPatch& patch);
+  const RoleSet& initial_role_set() const;
+  const std::string& creator_role() const { return initial_role_set().creator_role; }
+
+  // --- permissions (roles.cpp)
+  Page<Permission> list_permissions(const std::optional<std::string>& query, const ListWindow& w) const;
+  const Permission& create_permission(const NewPermission& in);
+  const Permission& get_permission(const std::string& id) const;
+  const Permission& update_permission(const std::string& id, const PermissionPatch& patch);
+  Permission delete_permission(const std::string& id);
+  const Permission* find_permission_by_key(const std::string& key) const;
+
+  // --- roles (roles.cpp)
+  Page<Role> list_roles(const std::optional<std::string>& query, const ListWindow& w) const;
+  const Role& create_role(const NewRole& in);
+  const Role& get_role_by_id(const std::string& id) const;
+  const Role& update_role(const std::string& id, const RolePatch& patch);
+  Role delete_role(const std::string& id);
+  const Role& assign_permission(const std::string& role_id, const std::string& permission_id);
+  const Role& remove_permission(const std::string& role_id, const std::string& permission_id);
   const Role* find_role(const std::string& key) const;
-  const Role& get_role(const std::string& key) const;
+  const Role& get_role(const std::string& key) const;  // 404 naming "role"
   std::vector<std::string> role_permissions(const std::string& key) const;
+  bool is_creator_eligible(const Role& role) const;
+
+  // --- role sets (roles.cpp)
+  Page<RoleSet> list_role_sets(const std::optional<std::string>& query, const ListWindow& w) const;
+  const RoleSet& create_role_set(const NewRoleSet& in);
+  const RoleSet& get_role_set(const std::string& key_or_id) const;
+  const RoleSet& update_role_set(const std::string& key_or_id, const RoleSetPatch& patch);
+  const RoleSet& add_roles_to_role_set(const std::string& key_or_id, const std::vector<std::string>& role_keys,
+                                       const std::optional<std::string>& default_role_key,
+                                       const std::optional<std::string>& creator_role_key);
+  const RoleSet& replace_role_in_role_set(const std::string& key_or_id, const std::string& role_key,
+                                          const std::string& to_role_key);
+  RoleSet replace_role_set(const std::string& key_or_id, const std::string& dest_key,
+                           const std::map<std::string, std::string>& mappings);
+  int64_t role_members_count(const std::string& role_key, const std::string& role_set_key) const;
 
  private:
   using MembershipKey = std::pair<std::string, std::string>;  // (organization id, user id)
@@ -166,6 +241,13 @@ class Instance {
   std::vector<const Membership*> members_of(const std::string& org_id) const;
   const Organization* find_organization(const std::string& id_or_slug) const;
   bool role_grants(const std::string& role, const std::string& permission) const;
+  Role& role_ref_by_id(const std::string& id);
+  RoleSet& role_set_ref(const std::string& key_or_id);
+  const RoleSet* find_role_set(const std::string& key_or_id) const;
+  const RoleSet& role_set_of(const Organization& org) const;
+  void require_role_in_set(const Organization& org, const std::string& role) const;
+  void require_creator_eligible(const std::string& role_key) const;
+  void require_roles_quota() const;
   void require_membership_manager_remains(const Membership& m, const std::string* new_role) const;
   void require_metadata_objects(const MetadataPatch& patch) const;
   void require_unique_identifiers(const std::vector<std::string>& emails,
@@ -184,8 +266,9 @@ class Instance {
   IdGenerator traces_;  // separate stream: failed requests must not move resource ids
   uint64_t seq_ = 0;
 
-  std::map<std::string, Permission> permissions_;  // by key
-  std::map<std::string, Role> roles_;              // by key
+  std::map<std::string, Permission> permissions_;  // by id
+  std::map<std::string, Role> roles_;              // by id
+  std::map<std::string, RoleSet> role_sets_;       // by id
   std::map<std::string, User> users_;              // by id
   std::map<std::string, Organization> organizations_;  // by id
   std::map<MembershipKey, Membership> memberships_;
@@ -198,6 +281,15 @@ std::vector<Role> default_roles(IdGenerator& ids, int64_t now_ms);
 // Deep merge where null deletes a key at any depth (RFC 7396).
 Json merge_metadata(const Json& stored, const Json& patch);
 
+// The initial role set an instance starts with, holding the two default roles.
+RoleSet default_role_set(IdGenerator& ids, int64_t now_ms, const std::vector<Role>& roles);
+
 constexpr const char* kManageMembersPermission = "org:sys_memberships:manage";
+// A creator role must hold all three (Clerk's minimum for the organization's creator).
+inline const std::vector<std::string>& creator_minimum_permissions() {
+  static const std::vector<std::string> keys = {"org:sys_memberships:manage", "org:sys_memberships:read",
+                                                "org:sys_profile:delete"};
+  return keys;
+}
 
 }  // namespace clerksim

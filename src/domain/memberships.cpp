@@ -46,7 +46,7 @@ const Membership& Instance::add_membership(const std::string& org_id, const std:
                                            const std::string& role, const MetadataPatch& metadata) {
   const Organization& org = get_organization(org_id);
   get_user(user_id);
-  get_role(role);
+  require_role_in_set(org, role);
   require_metadata_objects(metadata);
   int64_t seats = members_count(org.id) + pending_invitations_count(org.id);
   if (org.max_allowed_memberships > 0 && seats + 1 > org.max_allowed_memberships)
@@ -74,7 +74,7 @@ const Membership& Instance::update_membership_role(const std::string& org_id, co
                                                    const std::string& role) {
   const Organization& org = get_organization(org_id);
   Membership& m = membership_ref(org.id, user_id);
-  get_role(role);
+  require_role_in_set(org, role);
   if (m.role == role) return m;
   require_membership_manager_remains(m, &role);
   m.role = role;

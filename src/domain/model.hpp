@@ -107,19 +107,39 @@ struct Role {
   int64_t updated_at = 0;
 };
 
+// A role set: the roles an organization using it may assign, with its own creator
+// and default role. Exactly one set per instance has type "initial": new
+// organizations get it, and its creator role is the instance's creator role.
+struct RoleSet {
+  std::string id;
+  uint64_t seq = 0;
+  std::string key;  // "role_set:<name>"
+  std::string name;
+  std::optional<std::string> description;
+  std::string type = "custom";     // "initial" | "custom"
+  std::vector<std::string> roles;  // role keys, in the order they were added
+  std::string default_role;
+  std::string creator_role;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// Instance-wide organization settings. The creator role and the initial role set
+// key are not stored here: they are the initial role set's (see Instance).
 struct OrganizationSettings {
   bool enabled = true;
   int64_t max_allowed_memberships = 5;
   int64_t max_allowed_roles = 10;
   int64_t max_role_sets_allowed = 10;
   int64_t max_allowed_domains = 10;
-  std::string creator_role = "org:admin";
   bool admin_delete_enabled = true;
   bool domains_enabled = false;
   bool slug_disabled = false;
   std::vector<std::string> domains_enrollment_modes = {"manual_invitation"};
   std::string domains_default_role = "org:member";
-  std::optional<std::string> initial_role_set_key = "role_set:default";
+  bool force_organization_selection = true;  // membership required
+  Json organization_creation_defaults = {{"enabled", false}};
+  int64_t config_version = 1;  // moves on every settings change (Platform config route)
 };
 
 struct InstanceInfo {
@@ -135,6 +155,7 @@ struct InstanceState {
   OrganizationSettings settings;
   std::vector<Permission> permissions;
   std::vector<Role> roles;
+  std::vector<RoleSet> role_sets;
   std::vector<User> users;
   std::vector<Organization> organizations;
   std::vector<Membership> memberships;

@@ -61,11 +61,10 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
                      "created_by names no user of this instance: '" + *in.created_by + "'.");
   if (in.max_allowed_memberships && *in.max_allowed_memberships < 0)
     throw ClerkError::param_value("max_allowed_memberships", "max_allowed_memberships must not be negative.");
-  if (in.role_set_key && in.role_set_key != settings_.initial_role_set_key)
-    throw ClerkError::param_value("role_set_key", "There is no role set with key '" + *in.role_set_key + "'.");
+  const RoleSet* set = in.role_set_key ? find_role_set(*in.role_set_key) : &initial_role_set();
+  if (!set) throw ClerkError::param_value("role_set_key", "There is no role set with key '" + *in.role_set_key + "'.");
   require_metadata_objects(in.metadata);
-  const std::string& creator_role = settings_.creator_role;
-  if (in.created_by) get_role(creator_role);
+  const std::string creator_role = set->creator_role;
 
   // --- mutate
   int64_t now = clock_.now_ms();
@@ -79,7 +78,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
   o.public_metadata = in.metadata.public_metadata.value_or(Json::object());
   o.private_metadata = in.metadata.private_metadata.value_or(Json::object());
   o.created_by = in.created_by;
-  o.role_set_key = in.role_set_key ? in.role_set_key : settings_.initial_role_set_key;
+  o.role_set_key = set->key;
   o.created_at = in.created_at.value_or(now);
   o.updated_at = now;
   const Organization& stored = organizations_.emplace(o.id, std::move(o)).first->second;
@@ -164,10 +163,19 @@ const Organization& Instance::update_organization(const std::string& id, const O
   }
   if (patch.admin_delete_enabled) o.admin_delete_enabled = *patch.admin_delete_enabled;
   if (patch.created_at) o.created_at = *patch.created_at;
-  if (patch.role_set_key) {
-    if (patch.role_set_key != settings_.initial_role_set_key)
+  if (patch.role_set_key && patch.role_set_key != stored.role_set_key) {
+    const RoleSet* set = find_role_set(*patch.role_set_key);
+    if (!set)
       throw ClerkError::param_value("role_set_key", "There is no role set with key '" + *patch.role_set_key + "'.");
-    o.role_set_key = patch.role_set_key;
+    // Every role held in the organization must exist in the new set; moving
+    // members to other roles is what replacing a role set is for.
+    for (const Membership* m : members_of(stored.id))
+      if (std::find(set->roles.begin(), set->roles.end(), m->role) == set->roles.end())
+        throw ClerkError(422, "organization_role_on_set_assigned_to_user", "role is assigned to users",
+                         "Members of this organization hold the role " + m->role + ", which role set " + set->key +
+                             " does not have. Move them to another role first.",
+                         {{"param_name", "role_set_key"}, {"role_key", m->role}});
+    o.role_set_key = set->key;
   }
   require_metadata_objects(patch.replace_metadata);
   if (patch.replace_metadata.public_metadata) o.public_metadata = *patch.replace_metadata.public_metadata;

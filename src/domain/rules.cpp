@@ -66,9 +66,26 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
         return StateProblem{at("roles", i, "permissions/" + std::to_string(k)),
                             "no permission has the key '" + r.permissions[k] + "'"};
   }
-  for (const auto& key : {s.settings.creator_role, s.settings.domains_default_role})
-    if (!role_keys.count(key))
-      return StateProblem{"/organization_settings", "no role has the key '" + key + "'"};
+  if (!role_keys.count(s.settings.domains_default_role))
+    return StateProblem{"/organization_settings/domains_default_role",
+                        "no role has the key '" + s.settings.domains_default_role + "'"};
+  std::set<std::string> set_keys;
+  size_t initial_sets = 0;
+  for (size_t i = 0; i < s.role_sets.size(); ++i) {
+    const RoleSet& rs = s.role_sets[i];
+    if (auto p = unique_id(rs.id, at("role_sets", i, "id"))) return p;
+    if (!set_keys.insert(rs.key).second)
+      return StateProblem{at("role_sets", i, "key"), "the role set key '" + rs.key + "' is used twice"};
+    if (rs.type == "initial") ++initial_sets;
+    else if (rs.type != "custom") return StateProblem{at("role_sets", i, "type"), "must be initial or custom"};
+    for (size_t k = 0; k < rs.roles.size(); ++k)
+      if (!role_keys.count(rs.roles[k]))
+        return StateProblem{at("role_sets", i, "roles/" + std::to_string(k)), "no role has the key '" + rs.roles[k] + "'"};
+    auto in_set = [&](const std::string& key) { return std::find(rs.roles.begin(), rs.roles.end(), key) != rs.roles.end(); };
+    if (!in_set(rs.default_role)) return StateProblem{at("role_sets", i, "default_role"), "must be one of the set's roles"};
+    if (!in_set(rs.creator_role)) return StateProblem{at("role_sets", i, "creator_role"), "must be one of the set's roles"};
+  }
+  if (initial_sets != 1) return StateProblem{"/role_sets", "exactly one role set must have the type 'initial'"};
   std::set<std::string> emails, usernames, external_ids, user_ids;
   for (size_t i = 0; i < s.users.size(); ++i) {
     const User& u = s.users[i];
@@ -109,6 +126,8 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
     if (!valid_slug(o.slug)) return StateProblem{at("organizations", i, "slug"), "a slug may hold only a-z, 0-9 and '-'"};
     if (!slugs.insert(o.slug).second)
       return StateProblem{at("organizations", i, "slug"), "the slug '" + o.slug + "' is used twice"};
+    if (o.role_set_key && !set_keys.count(*o.role_set_key))
+      return StateProblem{at("organizations", i, "role_set_key"), "no role set has the key '" + *o.role_set_key + "'"};
     if (o.max_allowed_memberships < 0)
       return StateProblem{at("organizations", i, "max_allowed_memberships"), "must not be negative"};
   }
@@ -122,6 +141,12 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
       return StateProblem{at("memberships", i, "user_id"), "no user has the id '" + m.user_id + "'"};
     if (!role_keys.count(m.role))
       return StateProblem{at("memberships", i, "role"), "no role has the key '" + m.role + "'"};
+    for (const auto& o : s.organizations) {
+      if (o.id != m.organization_id || !o.role_set_key) continue;
+      for (const auto& rs : s.role_sets)
+        if (rs.key == *o.role_set_key && std::find(rs.roles.begin(), rs.roles.end(), m.role) == rs.roles.end())
+          return StateProblem{at("memberships", i, "role"), "the role '" + m.role + "' is not in role set '" + rs.key + "'"};
+    }
     if (!pairs.insert({m.organization_id, m.user_id}).second)
       return StateProblem{at("memberships", i, "user_id"), "the user is listed twice in this organization"};
   }

@@ -115,7 +115,11 @@ Response Dispatcher::handle(const Request& req) {
     std::vector<std::pair<std::string, std::string>> query;
     for (auto p : url.params()) query.emplace_back(p.key, p.has_value ? p.value : std::string());
 
-    if (route->access == Access::secret_key) inst = &authenticate(tenancy_, req);
+    if (route->access != Access::open) inst = &authenticate(tenancy_, req);
+    if (route->access == Access::organizations && !inst->organization_settings().enabled)
+      throw ClerkError(403, "organization_not_enabled_in_instance", "organizations are not enabled",
+                       "Organizations are turned off for this instance; turn them on with "
+                       "PATCH /v1/instance/organization_settings {\"enabled\": true}.");
     Context cx{inst, &tenancy_, req, std::move(params), std::move(query)};
     cx.version = select_version(req, cx.query);
     Response res = route->handler(cx);

@@ -13,7 +13,11 @@ namespace clerksim {
 
 using Handler = Response (*)(Context&);
 
-enum class Access { open, secret_key };
+enum class Access {
+  open,           // no key needed
+  secret_key,     // the Bearer key picks the instance
+  organizations,  // as secret_key, and answers 403 while organizations are turned off
+};
 
 struct Route {
   const char* method;

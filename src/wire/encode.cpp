@@ -149,20 +149,75 @@ Json to_wire(const Instance& inst, const Membership& m) {
           {"updated_at", m.updated_at}};
 }
 
-Json to_wire(const OrganizationSettings& s) {
+// The BAPI settings object. force_organization_selection and
+// organization_creation_defaults are not in the published schema, but the clerk
+// CLI sends them and checks that they are echoed back.
+Json to_wire(const Instance& inst, const OrganizationSettings& s) {
   return {{"object", "organization_settings"},
           {"enabled", s.enabled},
           {"max_allowed_memberships", s.max_allowed_memberships},
           {"max_allowed_roles", s.max_allowed_roles},
           {"max_role_sets_allowed", s.max_role_sets_allowed},
           {"max_allowed_domains", s.max_allowed_domains},
-          {"creator_role", s.creator_role},
+          {"creator_role", inst.creator_role()},
           {"admin_delete_enabled", s.admin_delete_enabled},
           {"domains_enabled", s.domains_enabled},
           {"slug_disabled", s.slug_disabled},
           {"domains_enrollment_modes", s.domains_enrollment_modes},
           {"domains_default_role", s.domains_default_role},
-          {"initial_role_set_key", nullable(s.initial_role_set_key)}};
+          {"initial_role_set_key", inst.initial_role_set().key},
+          {"force_organization_selection", s.force_organization_selection},
+          {"organization_creation_defaults", s.organization_creation_defaults}};
+}
+
+Json to_wire(const Instance&, const Permission& p) {
+  return {{"object", "permission"}, {"id", p.id},     {"name", p.name},
+          {"key", p.key},           {"description", p.description}, {"type", p.type},
+          {"created_at", p.created_at}, {"updated_at", p.updated_at}};
+}
+
+Json to_wire(const Instance& inst, const Role& r) {
+  Json permissions = Json::array();
+  for (const auto& key : r.permissions)
+    if (const Permission* p = inst.find_permission_by_key(key)) permissions.push_back(to_wire(inst, *p));
+  return {{"object", "role"},
+          {"id", r.id},
+          {"name", r.name},
+          {"key", r.key},
+          {"description", r.description},
+          {"is_creator_eligible", inst.is_creator_eligible(r)},
+          {"permissions", permissions},
+          {"created_at", r.created_at},
+          {"updated_at", r.updated_at}};
+}
+
+namespace {
+Json role_set_item(const Instance& inst, const RoleSet& rs, const std::string& key) {
+  const Role* r = inst.find_role(key);
+  if (!r) return nullptr;
+  int64_t members = inst.role_members_count(key, rs.key);
+  return {{"object", "role_set_item"}, {"id", r->id},           {"name", r->name},
+          {"key", r->key},             {"description", r->description}, {"members_count", members},
+          {"has_members", members > 0}, {"created_at", r->created_at}, {"updated_at", r->updated_at}};
+}
+}  // namespace
+
+Json to_wire(const Instance& inst, const RoleSet& rs) {
+  Json roles = Json::array();
+  for (const auto& key : rs.roles)
+    if (Json item = role_set_item(inst, rs, key); !item.is_null()) roles.push_back(item);
+  return {{"object", "role_set"},
+          {"id", rs.id},
+          {"name", rs.name},
+          {"key", rs.key},
+          {"description", nullable(rs.description)},
+          {"roles", roles},
+          {"default_role", role_set_item(inst, rs, rs.default_role)},
+          {"creator_role", role_set_item(inst, rs, rs.creator_role)},
+          {"type", rs.type},
+          {"role_set_migration", nullptr},
+          {"created_at", rs.created_at},
+          {"updated_at", rs.updated_at}};
 }
 
 Json instance_to_wire(const InstanceInfo& info) {

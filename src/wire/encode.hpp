@@ -14,7 +14,10 @@ struct OrganizationExtras {
 Json to_wire(const Instance& inst, const User& u);
 Json to_wire(const Instance& inst, const Organization& o, OrganizationExtras extras = {});
 Json to_wire(const Instance& inst, const Membership& m);
-Json to_wire(const OrganizationSettings& s);
+Json to_wire(const Instance& inst, const OrganizationSettings& s);
+Json to_wire(const Instance& inst, const Permission& p);
+Json to_wire(const Instance& inst, const Role& r);
+Json to_wire(const Instance& inst, const RoleSet& rs);
 Json instance_to_wire(const InstanceInfo& info);
 Json deleted_object(const std::string& object, const std::string& id);
 

@@ -151,7 +151,26 @@ struct Loader {
     return u;
   }
 
-  Organization organization(const Json& j, const std::string& where, const OrganizationSettings& settings) {
+  RoleSet role_set(const Json& j, const std::string& where) {
+    Node n(j, where);
+    RoleSet rs;
+    rs.id = id_or_new(n, "rs");
+    rs.key = n.str("key").value_or("");
+    if (rs.key.empty()) n.fail("key", "is required");
+    rs.name = n.str("name").value_or(rs.key);
+    rs.description = n.str("description");
+    rs.type = n.str("type").value_or("custom");
+    rs.roles = n.strs("roles");
+    rs.default_role = n.str("default_role").value_or("");
+    rs.creator_role = n.str("creator_role").value_or("");
+    rs.created_at = n.num("created_at").value_or(now);
+    rs.updated_at = n.num("updated_at").value_or(rs.created_at);
+    n.done();
+    return rs;
+  }
+
+  Organization organization(const Json& j, const std::string& where, const OrganizationSettings& settings,
+                            const std::string& initial_role_set) {
     Node n(j, where);
     Organization o;
     o.id = id_or_new(n, "org");
@@ -164,7 +183,7 @@ struct Loader {
     o.private_metadata = n.obj("private_metadata").value_or(Json::object());
     o.created_by = n.str("created_by");
     o.role_set_key = n.str("role_set_key");
-    if (!n.get("role_set_key")) o.role_set_key = settings.initial_role_set_key;
+    if (!o.role_set_key) o.role_set_key = initial_role_set;
     o.created_at = n.num("created_at").value_or(now);
     o.updated_at = n.num("updated_at").value_or(o.created_at);
     n.done();
@@ -226,13 +245,14 @@ struct Loader {
     s.max_allowed_roles = n.num("max_allowed_roles").value_or(s.max_allowed_roles);
     s.max_role_sets_allowed = n.num("max_role_sets_allowed").value_or(s.max_role_sets_allowed);
     s.max_allowed_domains = n.num("max_allowed_domains").value_or(s.max_allowed_domains);
-    s.creator_role = n.str("creator_role").value_or(s.creator_role);
     s.admin_delete_enabled = n.flag("admin_delete_enabled").value_or(s.admin_delete_enabled);
     s.domains_enabled = n.flag("domains_enabled").value_or(s.domains_enabled);
     s.slug_disabled = n.flag("slug_disabled").value_or(s.slug_disabled);
     if (n.get("domains_enrollment_modes")) s.domains_enrollment_modes = n.strs("domains_enrollment_modes");
     s.domains_default_role = n.str("domains_default_role").value_or(s.domains_default_role);
-    if (n.get("initial_role_set_key")) s.initial_role_set_key = n.str("initial_role_set_key");
+    s.force_organization_selection = n.flag("force_organization_selection").value_or(s.force_organization_selection);
+    if (auto defaults = n.obj("organization_creation_defaults")) s.organization_creation_defaults = *defaults;
+    s.config_version = n.num("config_version").value_or(s.config_version);
     n.done();
   }
 };
@@ -276,10 +296,19 @@ InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed) 
   } else {
     s.roles = default_roles(ids, start);
   }
+  if (root.get("role_sets")) {
+    for (const auto& [i, item] : root.items("role_sets"))
+      s.role_sets.push_back(load.role_set(*item, "/role_sets/" + std::to_string(i)));
+  } else {
+    s.role_sets = {default_role_set(ids, start, s.roles)};
+  }
+  std::string initial_key;
+  for (const auto& rs : s.role_sets)
+    if (rs.type == "initial") initial_key = rs.key;
   for (const auto& [i, item] : root.items("users")) s.users.push_back(load.user(*item, "/users/" + std::to_string(i)));
   for (const auto& [i, item] : root.items("organizations"))
     s.organizations.push_back(
-        load.organization(*item, "/organizations/" + std::to_string(i), s.settings));
+        load.organization(*item, "/organizations/" + std::to_string(i), s.settings, initial_key));
   for (const auto& [i, item] : root.items("memberships"))
     s.memberships.push_back(load.membership(*item, "/memberships/" + std::to_string(i)));
   root.done();
@@ -321,13 +350,14 @@ Json dump_fixture(const InstanceState& s) {
                                 {"max_allowed_roles", st.max_allowed_roles},
                                 {"max_role_sets_allowed", st.max_role_sets_allowed},
                                 {"max_allowed_domains", st.max_allowed_domains},
-                                {"creator_role", st.creator_role},
                                 {"admin_delete_enabled", st.admin_delete_enabled},
                                 {"domains_enabled", st.domains_enabled},
                                 {"slug_disabled", st.slug_disabled},
                                 {"domains_enrollment_modes", st.domains_enrollment_modes},
                                 {"domains_default_role", st.domains_default_role},
-                                {"initial_role_set_key", opt(st.initial_role_set_key)}};
+                                {"force_organization_selection", st.force_organization_selection},
+                                {"organization_creation_defaults", st.organization_creation_defaults},
+                                {"config_version", st.config_version}};
   j["permissions"] = Json::array();
   for (const auto& p : s.permissions)
     j["permissions"].push_back({{"id", p.id}, {"key", p.key}, {"name", p.name}, {"description", p.description},
@@ -336,6 +366,12 @@ Json dump_fixture(const InstanceState& s) {
   for (const auto& r : s.roles)
     j["roles"].push_back({{"id", r.id}, {"key", r.key}, {"name", r.name}, {"description", r.description},
                           {"permissions", r.permissions}, {"created_at", r.created_at}, {"updated_at", r.updated_at}});
+  j["role_sets"] = Json::array();
+  for (const auto& rs : s.role_sets)
+    j["role_sets"].push_back({{"id", rs.id}, {"key", rs.key}, {"name", rs.name}, {"description", opt(rs.description)},
+                              {"type", rs.type}, {"roles", rs.roles}, {"default_role", rs.default_role},
+                              {"creator_role", rs.creator_role}, {"created_at", rs.created_at},
+                              {"updated_at", rs.updated_at}});
   j["users"] = Json::array();
   for (const auto& u : s.users) {
     Json emails = Json::array();

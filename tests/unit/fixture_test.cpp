@@ -188,8 +188,8 @@ TEST(FixtureErrors, CreatorMayBeGoneButSettingsRoleMustExist) {
   EXPECT_EQ(load_fixture(creator, 0, true).organizations[0].created_by, "user_gone");
 
   Json settings = base_fixture();
-  settings["organization_settings"]["creator_role"] = "org:owner";
-  EXPECT_EQ(error_at(settings), "/organization_settings");
+  settings["organization_settings"]["domains_default_role"] = "org:owner";
+  EXPECT_EQ(error_at(settings), "/organization_settings/domains_default_role");
 }
 
 TEST(FixtureErrors, RoleWithUnknownPermission) {
@@ -262,7 +262,11 @@ TEST(FixtureDefaults, MemberHoldsReadMembersAndReadBilling) {
 
 TEST(FixtureDefaults, Settings) {
   InstanceState s = load_fixture(Json::object(), kSeed, true);
-  EXPECT_EQ(s.settings.creator_role, "org:admin");
+  ASSERT_EQ(s.role_sets.size(), 1u);
+  EXPECT_EQ(s.role_sets[0].key, "role_set:default");
+  EXPECT_EQ(s.role_sets[0].type, "initial");
+  EXPECT_EQ(s.role_sets[0].creator_role, "org:admin");
+  EXPECT_EQ(s.role_sets[0].default_role, "org:member");
   EXPECT_EQ(s.settings.domains_default_role, "org:member");
   EXPECT_TRUE(s.settings.enabled);
   EXPECT_FALSE(s.settings.slug_disabled);

@@ -257,9 +257,10 @@ TEST(OrganizationCreator, CreatorBecomesAdminMember) {
   EXPECT_EQ(inst.members_count(o.id), 1);
 }
 
-TEST(OrganizationCreator, CreatorRoleComesFromSettings) {
+TEST(OrganizationCreator, CreatorRoleComesFromTheRoleSet) {
   Json fx = base_fixture();
-  fx["organization_settings"]["creator_role"] = "org:owner";
+  fx["role_sets"] = Json::parse(R"([{"key": "role_set:default", "type": "initial",
+    "roles": ["org:owner", "org:admin", "org:member"], "default_role": "org:member", "creator_role": "org:owner"}])");
   fx["roles"] = Json::parse(R"([
     {"key": "org:owner", "name": "Owner", "permissions": ["org:sys_profile:manage", "org:sys_profile:delete",
       "org:sys_memberships:read", "org:sys_memberships:manage"]},
