@@ -54,6 +54,15 @@ Response add_roles_to_role_set(Context& cx);
 Response replace_role_in_role_set(Context& cx);
 Response replace_role_set(Context& cx);
 
+// sessions.cpp
+Response list_sessions(Context& cx);
+Response create_session(Context& cx);
+Response get_session(Context& cx);
+Response revoke_session(Context& cx);
+Response create_session_token(Context& cx);
+Response create_session_token_from_template(Context& cx);
+Response get_jwks(Context& cx);
+
 // instance.cpp
 Response get_instance(Context& cx);
 Response get_organization_settings(Context& cx);

@@ -130,6 +130,7 @@ Instance::Instance(const InstanceState& state, ClockMode mode)
     m.seq = next_seq();
     memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, m);
   }
+  for (auto se : state.sessions) { se.seq = next_seq(); sessions_.emplace(se.id, se); }
 }
 
 namespace {
@@ -152,6 +153,7 @@ InstanceState Instance::snapshot() const {
   s.users = in_insertion_order<User>(users_);
   s.organizations = in_insertion_order<Organization>(organizations_);
   s.memberships = in_insertion_order<Membership>(memberships_);
+  s.sessions = in_insertion_order<Session>(sessions_);
   s.seed = ids_.seed();
   s.id_counter = ids_.counter();
   s.clock_ms = clock_.now_ms();

@@ -141,6 +141,24 @@ struct SettingsPatch {
   std::optional<Json> organization_creation_defaults;
 };
 
+struct SessionQuery {
+  std::optional<std::string> user_id, client_id, status;
+};
+
+// What a session token says at the moment it is minted; encoding it is auth/'s job.
+struct OrgClaims {
+  std::string id, slug, role;            // role key, e.g. "org:admin"
+  std::vector<std::string> permissions;  // custom permission keys only: system ones never reach a token
+};
+
+struct SessionClaims {
+  std::string user_id, session_id, status;  // status: "active" | "pending"
+  std::optional<OrgClaims> org;
+  std::vector<std::string> org_features, user_features;  // feature keys, no scope
+  std::vector<std::string> org_plans, user_plans;
+  int64_t first_factor_age_minutes = 0;
+};
+
 class Instance {
  public:
   // Builds the instance from a state (a loaded fixture or a dump). The id generator
@@ -191,6 +209,18 @@ class Instance {
                                     const ListWindow& w) const;
   Page<Membership> list_all_memberships(const ListWindow& w) const;
   Page<Membership> list_user_memberships(const std::string& user_id, const ListWindow& w) const;
+
+  // --- sessions (sessions.cpp)
+  const Session& create_session(const std::string& user_id, const std::optional<std::string>& active_org);
+  const Session& get_session(const std::string& id) const;
+  Page<Session> list_sessions(const SessionQuery& q, const ListWindow& w) const;
+  const Session& revoke_session(const std::string& id);
+  // The browser's "switch organization": the user must be a member. nullopt clears it.
+  const Session& set_active_organization(const std::string& session_id, const std::optional<std::string>& org);
+  std::string session_status(const Session& s) const;              // what Clerk reports now
+  std::vector<std::string> session_tasks(const Session& s) const;  // e.g. {"choose-organization"}
+  // The claims of a token minted now; refuses sessions that can no longer mint.
+  SessionClaims session_claims(const std::string& session_id) const;
 
   // --- organization settings (roles.cpp)
   const OrganizationSettings& update_organization_settings(const SettingsPatch& patch);
@@ -248,6 +278,7 @@ class Instance {
   void require_role_in_set(const Organization& org, const std::string& role) const;
   void require_creator_eligible(const std::string& role_key) const;
   void require_roles_quota() const;
+  void require_role_exists(const std::string& key, const std::string& param) const;
   void require_membership_manager_remains(const Membership& m, const std::string* new_role) const;
   void require_metadata_objects(const MetadataPatch& patch) const;
   void require_unique_identifiers(const std::vector<std::string>& emails,
@@ -272,6 +303,11 @@ class Instance {
   std::map<std::string, User> users_;              // by id
   std::map<std::string, Organization> organizations_;  // by id
   std::map<MembershipKey, Membership> memberships_;
+  std::map<std::string, Session> sessions_;  // by id
+
+  Session& session_ref(const std::string& id);
+  // Sessions whose active organization is gone (or no longer theirs) lose it.
+  void clear_active_organization(const std::string& org_id, const std::optional<std::string>& user_id);
 };
 
 // The nine system permissions and the two default roles every instance starts with.

@@ -98,6 +98,7 @@ Membership Instance::remove_membership(const std::string& org_id, const std::str
   Membership removed = membership_ref(org.id, user_id);
   require_membership_manager_remains(removed, nullptr);
   memberships_.erase(MembershipKey{org.id, user_id});
+  clear_active_organization(org.id, user_id);
   return removed;
 }
 

@@ -142,11 +142,29 @@ struct OrganizationSettings {
   int64_t config_version = 1;  // moves on every settings change (Platform config route)
 };
 
+// A sign-in. `status` is what was stored ("active", "revoked", "ended"); the status
+// Clerk reports also depends on time and on session tasks (Instance::session_status).
+struct Session {
+  std::string id;
+  uint64_t seq = 0;
+  std::string user_id;
+  std::string client_id;
+  std::string status = "active";
+  std::optional<std::string> last_active_organization_id;
+  int64_t last_active_at = 0;
+  int64_t expire_at = 0;
+  int64_t abandon_at = 0;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
 struct InstanceInfo {
   std::string id;
   std::string secret_key = "sk_test_clerksim_default";
   std::string environment_type = "development";
   std::vector<std::string> allowed_origins;
+  std::string authorized_party = "http://localhost:3000";  // the azp claim of session tokens
+  std::string signing_key_pem;  // RSA-2048 private key (PKCS#8 PEM) that signs session tokens
 };
 
 // The whole of one instance as plain data: what a fixture loads and a state dump writes.
@@ -159,6 +177,7 @@ struct InstanceState {
   std::vector<User> users;
   std::vector<Organization> organizations;
   std::vector<Membership> memberships;
+  std::vector<Session> sessions;
   uint64_t seed = 0;
   uint64_t id_counter = 0;  // ids drawn so far from the seeded generator
   int64_t clock_ms = 0;     // the instance clock when the state was taken

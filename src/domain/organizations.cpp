@@ -190,6 +190,7 @@ Organization Instance::delete_organization(const std::string& id) {
   for (auto it = memberships_.begin(); it != memberships_.end();)
     it = it->second.organization_id == removed.id ? memberships_.erase(it) : std::next(it);
   organizations_.erase(removed.id);
+  clear_active_organization(removed.id, std::nullopt);
   return removed;
 }
 

@@ -55,6 +55,16 @@ void require_role_set_key(const std::string& key) {
         "key", "A role set key has the form role_set:<name>, in lowercase letters, digits and '_': '" + key + "'.");
 }
 
+}  // namespace
+
+void Instance::require_role_exists(const std::string& key, const std::string& param) const {
+  if (!find_role(key))
+    throw ClerkError(404, "resource_not_found", "not found", "There is no role with key '" + key + "'.",
+                     {{"param_name", param}});
+}
+
+namespace {
+
 void require_name(const std::string& name) {
   if (trim(name).empty()) throw ClerkError::param_missing("name");
 }
@@ -119,10 +129,13 @@ const OrganizationSettings& Instance::update_organization_settings(const Setting
   }
   if (patch.domains_default_role_id) s.domains_default_role = get_role_by_id(*patch.domains_default_role_id).key;
   if (patch.domains_enabled) {
-    if (*patch.domains_enabled && !settings_.domains_enabled && !patch.domains_default_role_id)
+    // Turning domains on needs a default role for the members they bring in: the one
+    // given now, or the one the instance still has. Turning them off forgets it.
+    if (*patch.domains_enabled && !settings_.domains_enabled && s.domains_default_role.empty())
       throw ClerkError(422, "form_conditional_param_missing", "is missing",
                        "domains_default_role_id is required when domains_enabled is turned on.",
                        {{"param_name", "domains_default_role_id"}});
+    if (!*patch.domains_enabled && !patch.domains_default_role_id) s.domains_default_role.clear();
     s.domains_enabled = *patch.domains_enabled;
   }
   if (patch.creator_role_id) {
@@ -481,7 +494,7 @@ const RoleSet& Instance::create_role_set(const NewRoleSet& in) {
   require_role_count(in.role_keys, "roles");
   std::vector<std::string> roles;
   for (const auto& k : in.role_keys) {
-    get_role(k);
+    require_role_exists(k, "roles");
     if (!contains(roles, k)) roles.push_back(k);
   }
   if (!contains(roles, in.default_role_key))
@@ -560,7 +573,7 @@ const RoleSet& Instance::add_roles_to_role_set(const std::string& key_or_id, con
   require_role_count(role_keys, "role_keys");
   RoleSet set = stored;
   for (const auto& k : role_keys) {
-    get_role(k);
+    require_role_exists(k, "role_keys");
     if (!contains(set.roles, k)) set.roles.push_back(k);
   }
   if (default_role_key) {

@@ -150,6 +150,16 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
     if (!pairs.insert({m.organization_id, m.user_id}).second)
       return StateProblem{at("memberships", i, "user_id"), "the user is listed twice in this organization"};
   }
+  for (size_t i = 0; i < s.sessions.size(); ++i) {
+    const Session& se = s.sessions[i];
+    if (auto p = unique_id(se.id, at("sessions", i, "id"))) return p;
+    if (!user_ids.count(se.user_id))
+      return StateProblem{at("sessions", i, "user_id"), "no user has the id '" + se.user_id + "'"};
+    if (se.last_active_organization_id && !pairs.count({*se.last_active_organization_id, se.user_id}))
+      return StateProblem{at("sessions", i, "last_active_organization_id"), "the user is not a member of it"};
+    static const std::set<std::string> stored = {"active", "revoked", "ended", "removed", "replaced", "abandoned"};
+    if (!stored.count(se.status)) return StateProblem{at("sessions", i, "status"), "is not a session status"};
+  }
   return std::nullopt;
 }
 

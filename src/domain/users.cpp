@@ -360,6 +360,8 @@ void Instance::delete_user(const std::string& id) {
   user_ref(id);
   for (auto it = memberships_.begin(); it != memberships_.end();)
     it = it->second.user_id == id ? memberships_.erase(it) : std::next(it);
+  for (auto it = sessions_.begin(); it != sessions_.end();)
+    it = it->second.user_id == id ? sessions_.erase(it) : std::next(it);
   users_.erase(id);
 }
 

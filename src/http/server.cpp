@@ -15,9 +15,9 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Session(tcp::socket socket, Dispatcher& dispatcher, const ServerLimits& limits, const bool& stopping)
+  Connection(tcp::socket socket, Dispatcher& dispatcher, const ServerLimits& limits, const bool& stopping)
       : stream_(std::move(socket)), dispatcher_(dispatcher), limits_(limits), stopping_(stopping) {}
 
   void start() { read(); }
@@ -118,7 +118,7 @@ struct Server::Impl {
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
-  std::list<std::weak_ptr<Session>> sessions;
+  std::list<std::weak_ptr<Connection>> sessions;
   bool stopping = false;
 
   Impl(Dispatcher& d, ServerLimits l) : dispatcher(d), limits(l) {}
@@ -126,8 +126,8 @@ struct Server::Impl {
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec) return;  // the acceptor was closed on shutdown
-      auto session = std::make_shared<Session>(std::move(socket), dispatcher, limits, stopping);
-      sessions.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
+      auto session = std::make_shared<Connection>(std::move(socket), dispatcher, limits, stopping);
+      sessions.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
       sessions.push_back(session);
       session->start();
       accept();

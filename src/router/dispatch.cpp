@@ -122,6 +122,7 @@ Response Dispatcher::handle(const Request& req) {
                        "PATCH /v1/instance/organization_settings {\"enabled\": true}.");
     Context cx{inst, &tenancy_, req, std::move(params), std::move(query)};
     cx.version = select_version(req, cx.query);
+    cx.server_url = server_url_;
     Response res = route->handler(cx);
     return res;
   } catch (const ClerkError& e) {

@@ -30,13 +30,16 @@ const std::vector<Route>& routes();
 
 class Dispatcher {
  public:
-  explicit Dispatcher(Tenancy& tenancy) : tenancy_(tenancy) {}
+  explicit Dispatcher(Tenancy& tenancy, std::string server_url = "http://127.0.0.1:8787")
+      : tenancy_(tenancy), server_url_(std::move(server_url)) {}
+  void set_server_url(std::string url) { server_url_ = std::move(url); }
   Response handle(const Request& request);
   // An error decided before a request could be read whole (e.g. a body too large).
   Response reject(const ClerkError& error) { return error_response(error, tenancy_.next_trace_id()); }
 
  private:
   Tenancy& tenancy_;
+  std::string server_url_;
 };
 
 }  // namespace clerksim

@@ -23,6 +23,7 @@ struct Context {
   std::map<std::string, std::string> path;                  // {organization_id} -> value
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order, keys may repeat
   ApiVersion version = ApiVersion::v2026_05_12;
+  std::string server_url;  // where clients reach this server: the iss of session tokens
 
   Instance& inst() const { return *instance; }
   const std::string& param(const std::string& name) const { return path.at(name); }

@@ -220,6 +220,28 @@ Json to_wire(const Instance& inst, const RoleSet& rs) {
           {"updated_at", rs.updated_at}};
 }
 
+Json to_wire(const Instance& inst, const Session& s) {
+  Json tasks = nullptr;
+  if (auto keys = inst.session_tasks(s); !keys.empty()) {
+    tasks = Json::array();
+    for (const auto& k : keys) tasks.push_back({{"key", k}});
+  }
+  return {{"object", "session"},
+          {"id", s.id},
+          {"user_id", s.user_id},
+          {"client_id", s.client_id},
+          {"actor", nullptr},
+          {"status", inst.session_status(s)},
+          {"last_active_organization_id", nullable(s.last_active_organization_id)},
+          {"last_active_at", s.last_active_at},
+          {"latest_activity", nullptr},
+          {"expire_at", s.expire_at},
+          {"abandon_at", s.abandon_at},
+          {"updated_at", s.updated_at},
+          {"created_at", s.created_at},
+          {"tasks", tasks}};
+}
+
 Json instance_to_wire(const InstanceInfo& info) {
   return {{"object", "instance"},
           {"id", info.id},

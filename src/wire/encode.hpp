@@ -18,6 +18,7 @@ Json to_wire(const Instance& inst, const OrganizationSettings& s);
 Json to_wire(const Instance& inst, const Permission& p);
 Json to_wire(const Instance& inst, const Role& r);
 Json to_wire(const Instance& inst, const RoleSet& rs);
+Json to_wire(const Instance& inst, const Session& s);
 Json instance_to_wire(const InstanceInfo& info);
 Json deleted_object(const std::string& object, const std::string& id);
 

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "auth/crypto.hpp"
+#include "auth/test_only_key.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
 #include "domain/instance.hpp"
@@ -259,7 +261,52 @@ struct Loader {
 
 }  // namespace
 
-InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed) {
+namespace {
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return "";
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Session tokens need an RSA-2048 key with e = 65537: the SDK's offline (jwtKey)
+// verification only understands that shape.
+void require_signing_key(const std::string& pem, const std::string& where) {
+  try {
+    RsaKey key = RsaKey::from_private_pem(pem);
+    if (key.bits() != 2048 || key.exponent() != std::string("\x01\x00\x01", 3))
+      throw FixtureError(where, "the signing key must be RSA-2048 with exponent 65537");
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const FixtureError*>(&e)) throw;
+    throw FixtureError(where, "is not an RSA private key in PEM form");
+  }
+}
+
+Session load_session(const Json& j, const std::string& where, IdGenerator& ids, int64_t now) {
+  Node n(j, where);
+  Session s;
+  auto id = n.str("id");
+  s.id = id ? *id : ids.next("sess");
+  s.user_id = n.str("user_id").value_or("");
+  if (s.user_id.empty()) n.fail("user_id", "is required");
+  auto client = n.str("client_id");
+  s.client_id = client ? *client : ids.next("client");
+  s.status = n.str("status").value_or("active");
+  s.last_active_organization_id = n.str("last_active_organization_id");
+  s.created_at = n.num("created_at").value_or(now);
+  s.updated_at = n.num("updated_at").value_or(s.created_at);
+  s.last_active_at = n.num("last_active_at").value_or(s.created_at);
+  s.expire_at = n.num("expire_at").value_or(s.created_at + 7LL * 24 * 3600 * 1000);
+  s.abandon_at = n.num("abandon_at").value_or(s.created_at + 30LL * 24 * 3600 * 1000);
+  n.done();
+  return s;
+}
+
+}  // namespace
+
+InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed, const std::string& base_dir) {
   Node root(fixture, "");
   InstanceState s;
   int64_t start = kDefaultFixtureClockMs;
@@ -280,10 +327,22 @@ InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed) 
     s.info.secret_key = n.str("secret_key").value_or(s.info.secret_key);
     s.info.environment_type = n.str("environment_type").value_or(s.info.environment_type);
     s.info.allowed_origins = n.strs("allowed_origins");
+    s.info.authorized_party = n.str("authorized_party").value_or(s.info.authorized_party);
+    if (auto file = n.str("signing_key_file")) {
+      std::string path = file->empty() || (*file)[0] == '/' ? *file : base_dir + "/" + *file;
+      s.info.signing_key_pem = read_text_file(path);
+      if (s.info.signing_key_pem.empty()) n.fail("signing_key_file", "cannot read " + path);
+      require_signing_key(s.info.signing_key_pem, "/instance/signing_key_file");
+    }
+    if (auto pem = n.str("signing_key_pem")) {
+      s.info.signing_key_pem = *pem;
+      require_signing_key(*pem, "/instance/signing_key_pem");
+    }
     n.done();
     if (!starts_with(s.info.secret_key, "sk_")) n.fail("secret_key", "must start with sk_");
   }
   if (s.info.id.empty()) s.info.id = ids.next("ins");
+  if (s.info.signing_key_pem.empty()) s.info.signing_key_pem = kTestOnlySigningKeyPem;
   if (auto settings = root.obj("organization_settings")) load.settings(*settings, s.settings);
   if (root.get("permissions")) {
     for (const auto& [i, item] : root.items("permissions"))
@@ -311,6 +370,8 @@ InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed) 
         load.organization(*item, "/organizations/" + std::to_string(i), s.settings, initial_key));
   for (const auto& [i, item] : root.items("memberships"))
     s.memberships.push_back(load.membership(*item, "/memberships/" + std::to_string(i)));
+  for (const auto& [i, item] : root.items("sessions"))
+    s.sessions.push_back(load_session(*item, "/sessions/" + std::to_string(i), ids, start));
   root.done();
   if (auto problem = find_state_problem(s)) throw FixtureError(problem->where, problem->what);
   s.id_counter = ids.counter();
@@ -329,7 +390,8 @@ InstanceState load_fixture_file(const std::string& path, uint64_t seed, bool for
   } catch (const Json::parse_error& e) {
     throw FixtureError("", std::string("is not valid JSON (") + e.what() + ")");
   }
-  return load_fixture(j, seed, force_seed);
+  auto slash = path.find_last_of('/');
+  return load_fixture(j, seed, force_seed, slash == std::string::npos ? "." : path.substr(0, slash));
 }
 
 namespace {
@@ -343,7 +405,9 @@ Json dump_fixture(const InstanceState& s) {
   j["instance"] = {{"id", s.info.id},
                    {"secret_key", s.info.secret_key},
                    {"environment_type", s.info.environment_type},
-                   {"allowed_origins", s.info.allowed_origins}};
+                   {"allowed_origins", s.info.allowed_origins},
+                   {"authorized_party", s.info.authorized_party},
+                   {"signing_key_pem", s.info.signing_key_pem}};
   const auto& st = s.settings;
   j["organization_settings"] = {{"enabled", st.enabled},
                                 {"max_allowed_memberships", st.max_allowed_memberships},
@@ -428,6 +492,18 @@ Json dump_fixture(const InstanceState& s) {
                                 {"private_metadata", m.private_metadata},
                                 {"created_at", m.created_at},
                                 {"updated_at", m.updated_at}});
+  j["sessions"] = Json::array();
+  for (const auto& se : s.sessions)
+    j["sessions"].push_back({{"id", se.id},
+                             {"user_id", se.user_id},
+                             {"client_id", se.client_id},
+                             {"status", se.status},
+                             {"last_active_organization_id", opt(se.last_active_organization_id)},
+                             {"last_active_at", se.last_active_at},
+                             {"expire_at", se.expire_at},
+                             {"abandon_at", se.abandon_at},
+                             {"created_at", se.created_at},
+                             {"updated_at", se.updated_at}});
   return j;
 }
 

@@ -21,7 +21,8 @@ struct FixtureError : std::runtime_error {
 constexpr int64_t kDefaultFixtureClockMs = 1767225600000;
 
 // `seed`: used when the fixture has no "sim.seed" of its own or `force_seed` is true.
-InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed);
+// `base_dir`: where relative file names in the fixture (signing_key_file) are found.
+InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed, const std::string& base_dir = ".");
 InstanceState load_fixture_file(const std::string& path, uint64_t seed, bool force_seed);  // throws FixtureError
 Json dump_fixture(const InstanceState& state);
 

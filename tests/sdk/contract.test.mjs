@@ -102,6 +102,37 @@ test('the OpenAPI checker rejects responses that break the contract', { skip: !e
   assert.equal(closedDeleted.problems.length, 1, 'DeletedObject is closed');
 });
 
+test('the OpenAPI checker lets organization_settings carry the two keys the clerk CLI needs, and no others', { skip: !existsSync(specFile) }, () => {
+  const contract = loadContract(specFile);
+  const settings = {
+    object: 'organization_settings',
+    enabled: true,
+    max_allowed_memberships: 5,
+    max_allowed_roles: 10,
+    max_allowed_domains: 10,
+    creator_role: 'org:admin',
+    admin_delete_enabled: true,
+    domains_enabled: false,
+    domains_enrollment_modes: ['manual_invitation'],
+    domains_default_role: 'org:member',
+  };
+  const check = (body) =>
+    contract.check({
+      method: 'PATCH',
+      path: '/v1/instance/organization_settings',
+      status: 200,
+      contentType: 'application/json',
+      bodyText: JSON.stringify(body),
+    }).problems;
+  assert.deepEqual(check(settings), []);
+  assert.deepEqual(
+    check({ ...settings, force_organization_selection: false, organization_creation_defaults: { enabled: true } }),
+    [],
+  );
+  assert.equal(check({ ...settings, some_other_key: 1 }).length, 1, 'the schema stays closed for anything else');
+  assert.equal(check({ ...settings, force_organization_selection: 'yes' }).length, 1, 'the tolerated keys are typed');
+});
+
 test('a wrong secret key is rejected with 401 clerk_key_invalid', async () => {
   const stranger = makeClient(env.url, 'sk_test_not_the_right_key');
   await expectClerkError(stranger.users.getUser('user_alice'), { status: 401, code: 'clerk_key_invalid' });

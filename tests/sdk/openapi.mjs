@@ -51,6 +51,29 @@ function toJsonSchema(node) {
   return out;
 }
 
+// Keys a closed schema of the document lacks but clerk-sim sends on purpose.
+// The clerk CLI (`clerk enable orgs`, `clerk config patch`) sends
+// force_organization_selection and organization_creation_defaults to
+// PATCH /v1/instance/organization_settings and then requires every field it
+// sent to be echoed in the response, so the settings object carries them.
+// The 2026-05-12 document closes OrganizationSettings without them. Exactly
+// these two keys are accepted on top; any other extra key still fails.
+const EXTRA_PROPERTIES = {
+  OrganizationSettings: {
+    force_organization_selection: { type: 'boolean' },
+    organization_creation_defaults: { type: 'object', properties: { enabled: { type: 'boolean' } } },
+  },
+};
+
+function tolerateExtraProperties(defs) {
+  for (const [name, extra] of Object.entries(EXTRA_PROPERTIES)) {
+    const schema = defs[name];
+    if (!schema || typeof schema !== 'object') continue;
+    // a key the document declares itself keeps the document's schema
+    schema.properties = { ...extra, ...(schema.properties ?? {}) };
+  }
+}
+
 function templateMatcher(template) {
   // "/organizations/{organization_id}/memberships" -> regex plus a score that
   // favours literal segments, so /users/count wins over /users/{user_id}.
@@ -74,7 +97,9 @@ export function loadContract(specFile) {
   for (const f of ['int32', 'int64']) ajv.addFormat(f, { type: 'number', validate: Number.isInteger });
   for (const f of ['float', 'double']) ajv.addFormat(f, { type: 'number', validate: () => true });
   for (const f of ['binary', 'byte', 'password']) ajv.addFormat(f, () => true);
-  ajv.addSchema({ $id: SCHEMA_ROOT_ID, $defs: toJsonSchema(doc.components?.schemas ?? {}) });
+  const defs = toJsonSchema(doc.components?.schemas ?? {});
+  tolerateExtraProperties(defs);
+  ajv.addSchema({ $id: SCHEMA_ROOT_ID, $defs: defs });
 
   const responses = doc.components?.responses ?? {};
   const resolveResponse = (r) => {

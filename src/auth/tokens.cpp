@@ -1,0 +1,194 @@
+#include "auth/tokens.hpp"
+
+#include <map>
+#include <sstream>
+
+#include "core/text.hpp"
+
+namespace clerksim {
+
+const RsaKey& signing_key(const InstanceInfo& info) {
+  static std::map<std::string, RsaKey> cache;  // one server thread; keys never change for a PEM
+  auto it = cache.find(info.signing_key_pem);
+  if (it == cache.end()) it = cache.emplace(info.signing_key_pem, RsaKey::from_private_pem(info.signing_key_pem)).first;
+  return it->second;
+}
+
+Json jwks(const InstanceInfo& info) {
+  const RsaKey& key = signing_key(info);
+  return {{"keys", Json::array({{{"use", "sig"},
+                                 {"kty", "RSA"},
+                                 {"kid", key.kid()},
+                                 {"alg", "RS256"},
+                                 {"n", base64url_encode(key.modulus())},
+                                 {"e", base64url_encode(key.exponent())}}})}};
+}
+
+std::string publishable_key(const std::string& frontend_host) {
+  std::string encoded = base64_encode(frontend_host + "$");
+  while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();
+  return "pk_test_" + encoded;
+}
+
+namespace {
+
+std::string join(const std::vector<std::string>& items, const std::string& prefix) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + prefix + i;
+  return out;
+}
+
+// Splits "org:<feature>:<action>" into its feature and action.
+std::pair<std::string, std::string> feature_and_action(const std::string& key) {
+  auto first = key.find(':'), second = key.find(':', first + 1);
+  if (first == std::string::npos || second == std::string::npos) return {"", ""};
+  return {key.substr(first + 1, second - first - 1), key.substr(second + 1)};
+}
+
+}  // namespace
+
+// The o claim packs custom permissions by feature: `per` lists the action names,
+// and `fpm[k]` is a bitmask (bit i = per[i], least significant first) for the k-th
+// org feature as it appears in `fea`.
+Json encode_session_claims(const SessionClaims& c, const TokenTimes& t, const std::string& issuer,
+                           const std::string& authorized_party) {
+  int64_t iat = t.now_ms / 1000;
+  Json j = {{"sub", c.user_id},
+            {"sid", c.session_id},
+            {"iss", issuer},
+            {"azp", authorized_party},
+            {"iat", iat},
+            {"nbf", iat - 10},
+            {"exp", iat + t.lifetime_seconds},
+            {"v", 2},
+            {"sts", c.status},
+            {"fva", Json::array({c.first_factor_age_minutes, -1})}};
+  std::string fea = join(c.org_features, "o:");
+  std::string user_fea = join(c.user_features, "u:");
+  if (!user_fea.empty()) fea = user_fea + (fea.empty() ? "" : "," + fea);
+  if (!fea.empty()) j["fea"] = fea;
+  std::string pla = join(c.user_plans, "u:");
+  std::string org_pla = join(c.org_plans, "o:");
+  if (!org_pla.empty()) pla += (pla.empty() ? "" : ",") + org_pla;
+  if (!pla.empty()) j["pla"] = pla;
+  if (c.org) {
+    std::vector<std::string> actions;
+    for (const auto& key : c.org->permissions) {
+      auto action = feature_and_action(key).second;
+      if (!action.empty() && std::find(actions.begin(), actions.end(), action) == actions.end())
+        actions.push_back(action);
+    }
+    std::vector<std::string> masks;
+    for (const auto& feature : c.org_features) {
+      uint64_t mask = 0;
+      for (const auto& key : c.org->permissions) {
+        auto [f, a] = feature_and_action(key);
+        if (f != feature) continue;
+        auto bit = std::find(actions.begin(), actions.end(), a) - actions.begin();
+        mask |= uint64_t{1} << bit;
+      }
+      masks.push_back(std::to_string(mask));
+    }
+    std::string role = c.org->role;
+    if (starts_with(role, "org:")) role = role.substr(4);
+    j["o"] = {{"id", c.org->id}, {"slg", c.org->slug}, {"rol", role}, {"per", join(actions, "")},
+              {"fpm", join(masks, "")}};
+  }
+  return j;
+}
+
+std::string sign_jwt(const RsaKey& key, const Json& claims) {
+  Json header = {{"alg", "RS256"}, {"kid", key.kid()}, {"typ", "JWT"}};
+  std::string input = base64url_encode(header.dump()) + "." + base64url_encode(claims.dump());
+  return input + "." + base64url_encode(key.sign_rs256(input));
+}
+
+namespace {
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, sep)) out.push_back(trim(item));
+  return out;
+}
+
+ClerkError token_invalid(const std::string& why) {
+  return {401, "authentication_invalid", "Invalid authentication", "The session token is not valid: " + why + "."};
+}
+
+}  // namespace
+
+AuthObject auth_from_claims(const Json& c) {
+  AuthObject a;
+  if (c.contains("sub") && c["sub"].is_string()) a.user_id = c["sub"].get<std::string>();
+  if (c.contains("sid") && c["sid"].is_string()) a.session_id = c["sid"].get<std::string>();
+  a.session_status = c.value("sts", std::string("active"));
+  if (c.contains("fea") && c["fea"].is_string()) a.features = c["fea"].get<std::string>();
+  if (c.contains("pla") && c["pla"].is_string()) a.plans = c["pla"].get<std::string>();
+  if (c.contains("fva") && c["fva"].is_array() && c["fva"].size() == 2 && c["fva"][0].is_number_integer() &&
+      c["fva"][1].is_number_integer())
+    a.factor_verification_age = std::make_pair(c["fva"][0].get<int64_t>(), c["fva"][1].get<int64_t>());
+  if (!c.contains("o") || !c["o"].is_object()) return a;
+  const Json& o = c["o"];
+  if (o.contains("id") && o["id"].is_string()) a.org_id = o["id"].get<std::string>();
+  if (o.contains("slg") && o["slg"].is_string()) a.org_slug = o["slg"].get<std::string>();
+  if (o.contains("rol") && o["rol"].is_string() && !o["rol"].get<std::string>().empty())
+    a.org_role = "org:" + o["rol"].get<std::string>();
+  std::string per = o.value("per", std::string()), fpm = o.value("fpm", std::string());
+  if (per.empty() || fpm.empty()) return a;
+  // Org-scoped features in the order they appear in fea (o, ou and uo scopes).
+  std::vector<std::string> org_features;
+  for (const auto& item : split(a.features, ',')) {
+    auto colon = item.find(':');
+    if (colon == std::string::npos) continue;
+    std::string scope = item.substr(0, colon);
+    if (scope == "o" || scope == "ou" || scope == "uo") org_features.push_back(item.substr(colon + 1));
+  }
+  auto actions = split(per, ',');
+  auto masks = split(fpm, ',');
+  for (size_t k = 0; k < masks.size() && k < org_features.size(); ++k) {
+    uint64_t mask = 0;
+    try {
+      mask = std::stoull(masks[k]);
+    } catch (const std::exception&) {
+      continue;
+    }
+    for (size_t i = 0; i < actions.size() && i < 64; ++i)
+      if (mask & (uint64_t{1} << i)) a.org_permissions.push_back("org:" + org_features[k] + ":" + actions[i]);
+  }
+  return a;
+}
+
+Json verify_session_token(const InstanceInfo& info, const std::string& jwt, int64_t now_ms) {
+  auto parts = split(jwt, '.');
+  if (parts.size() != 3) throw token_invalid("it does not have three parts");
+  auto header_text = base64url_decode(parts[0]);
+  auto payload_text = base64url_decode(parts[1]);
+  auto signature = base64url_decode(parts[2]);
+  if (!header_text || !payload_text || !signature) throw token_invalid("a part is not base64url");
+  Json header, claims;
+  try {
+    header = Json::parse(*header_text);
+    claims = Json::parse(*payload_text);
+  } catch (const Json::parse_error&) {
+    throw token_invalid("a part is not JSON");
+  }
+  if (header.value("alg", "") != "RS256") throw token_invalid("its algorithm is not RS256");
+  if (!signing_key(info).verify_rs256(parts[0] + "." + parts[1], *signature))
+    throw token_invalid("its signature does not match this instance's key");
+  constexpr int64_t skew_ms = 5000;
+  if (!claims.contains("exp") || !claims["exp"].is_number()) throw token_invalid("it has no exp");
+  if (claims["exp"].get<int64_t>() * 1000 <= now_ms - skew_ms) throw token_invalid("it has expired");
+  if (claims.contains("nbf") && claims["nbf"].get<int64_t>() * 1000 > now_ms + skew_ms)
+    throw token_invalid("it is not valid yet");
+  return claims;
+}
+
+AuthObject signed_out(const AuthObject& pending) {
+  AuthObject out;
+  out.session_status = pending.session_status;
+  return out;
+}
+
+}  // namespace clerksim
