@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "auth/tokens.hpp"
 #include "domain/tenancy.hpp"
 #include "http/server.hpp"
 #include "router/router.hpp"
@@ -44,10 +45,19 @@ int serve(const ServeOptions& o, bool seed_given) {
     return 1;
   }
   server->run([&] {
-    std::string url = "http://" + o.host + ":" + std::to_string(server->port());
+    std::string host = o.host + ":" + std::to_string(server->port());
+    std::string url = "http://" + host;
+    dispatcher.set_server_url(url);
+    // The SDK's offline verification accepts the SPKI PEM on one line.
+    std::string pem = signing_key(state.info).public_pem();
+    std::string one_line;
+    for (char c : pem)
+      if (c != '\n') one_line += c;
     std::cout << "clerk-sim listening on " << url << "\n"
               << "CLERK_API_URL=" << url << "\n"
               << "CLERK_SECRET_KEY=" << state.info.secret_key << "\n"
+              << "CLERK_PUBLISHABLE_KEY=" << publishable_key(host) << "\n"
+              << "CLERK_JWT_KEY=" << one_line << "\n"
               << std::flush;
   });
   return 0;

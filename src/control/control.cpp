@@ -1,5 +1,7 @@
 #include "control/control.hpp"
 
+#include "auth/has.hpp"
+#include "auth/tokens.hpp"
 #include "domain/tenancy.hpp"
 #include "wire/decode.hpp"
 #include "wire/encode.hpp"
@@ -42,6 +44,50 @@ Response set_clock(Context& cx) {
   if (set_ms) clock.set_ms(*set_ms);
   if (advance_ms) clock.advance_ms(*advance_ms);
   return json_response(clock_to_wire(clock));
+}
+
+// The browser's "switch organization" (setActive): {"organization_id": id, slug or null}.
+Response set_active_organization(Context& cx) {
+  BodyReader body(cx.request.body);
+  Nullable<std::string> org = body.nullable_string("organization_id");
+  body.finish();
+  if (!org) throw ClerkError::param_missing("organization_id");
+  return json_response(to_wire(cx.inst(), cx.inst().set_active_organization(cx.param("session_id"), *org)));
+}
+
+namespace {
+Json auth_to_wire(const AuthObject& a) {
+  auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
+  return {{"user_id", opt(a.user_id)},       {"session_id", opt(a.session_id)}, {"session_status", a.session_status},
+          {"org_id", opt(a.org_id)},         {"org_slug", opt(a.org_slug)},     {"org_role", opt(a.org_role)},
+          {"org_permissions", a.org_permissions}};
+}
+}  // namespace
+
+// has() for apps in any language: {"token": jwt} or {"session_id": id}, a "check",
+// and treat_pending_as_signed_out (default true, as the SDK).
+Response authorize(Context& cx) {
+  BodyReader body(cx.request.body);
+  auto token = body.string("token");
+  auto session_id = body.string("session_id");
+  auto check = body.object("check");
+  bool pending_signed_out = body.boolean("treat_pending_as_signed_out").value_or(true);
+  body.finish();
+  if (token.has_value() == session_id.has_value())
+    throw ClerkError(422, "form_param_missing", "is missing", "Give exactly one of token or session_id.",
+                     {{"param_name", "token"}});
+  Instance& inst = cx.inst();
+  Json claims;
+  if (token) {
+    claims = verify_session_token(inst.info(), *token, inst.clock().now_ms());
+  } else {
+    TokenTimes times{inst.clock().now_ms(), 60};
+    claims = encode_session_claims(inst.session_claims(*session_id), times, cx.server_url, inst.info().authorized_party);
+  }
+  AuthObject auth = auth_from_claims(claims);
+  if (auth.session_status == "pending" && pending_signed_out) auth = signed_out(auth);
+  bool allowed = check ? has(auth, *check) : false;
+  return json_response({{"allowed", allowed}, {"auth", auth_to_wire(auth)}});
 }
 
 }  // namespace clerksim::control

@@ -10,5 +10,7 @@ Response reset(Context& cx);
 Response state(Context& cx);
 Response get_clock(Context& cx);
 Response set_clock(Context& cx);
+Response set_active_organization(Context& cx);
+Response authorize(Context& cx);
 
 }  // namespace clerksim::control

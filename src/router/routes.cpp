@@ -53,6 +53,14 @@ const std::vector<Route>& routes() {
       {"POST", "/v1/role_sets/{role_set_key_or_id}/roles", api::add_roles_to_role_set, Access::organizations},
       {"POST", "/v1/role_sets/{role_set_key_or_id}/roles/replace", api::replace_role_in_role_set, Access::organizations},
       {"POST", "/v1/role_sets/{role_set_key_or_id}/replace", api::replace_role_set, Access::organizations},
+      // sessions and tokens
+      {"GET", "/v1/sessions", api::list_sessions},
+      {"POST", "/v1/sessions", api::create_session},
+      {"GET", "/v1/sessions/{session_id}", api::get_session},
+      {"POST", "/v1/sessions/{session_id}/revoke", api::revoke_session},
+      {"POST", "/v1/sessions/{session_id}/tokens", api::create_session_token},
+      {"POST", "/v1/sessions/{session_id}/tokens/{template_name}", api::create_session_token_from_template},
+      {"GET", "/v1/jwks", api::get_jwks},
       // instance
       {"GET", "/v1/instance", api::get_instance},
       {"GET", "/v1/instance/organization_settings", api::get_organization_settings},
@@ -67,6 +75,8 @@ const std::vector<Route>& routes() {
       {"GET", "/__sim/state", control::state},
       {"GET", "/__sim/clock", control::get_clock},
       {"POST", "/__sim/clock", control::set_clock},
+      {"POST", "/__sim/sessions/{session_id}/active_organization", control::set_active_organization},
+      {"POST", "/__sim/authorize", control::authorize},
   };
   return table;
 }
