@@ -64,21 +64,25 @@ Json auth_to_wire(const AuthObject& a) {
 }
 }  // namespace
 
-// has() for apps in any language: {"token": jwt} or {"session_id": id}, a "check",
-// and treat_pending_as_signed_out (default true, as the SDK).
+// has() for apps in any language: {"token": jwt}, {"session_id": id} (claims as a
+// token minted now would carry them) or {"claims": {...}} (already decoded, not
+// verified), a "check", and treat_pending_as_signed_out (default true, as the SDK).
 Response authorize(Context& cx) {
   BodyReader body(cx.request.body);
   auto token = body.string("token");
   auto session_id = body.string("session_id");
+  auto raw_claims = body.object("claims");
   auto check = body.object("check");
   bool pending_signed_out = body.boolean("treat_pending_as_signed_out").value_or(true);
   body.finish();
-  if (token.has_value() == session_id.has_value())
-    throw ClerkError(422, "form_param_missing", "is missing", "Give exactly one of token or session_id.",
+  if (int(token.has_value()) + int(session_id.has_value()) + int(raw_claims.has_value()) != 1)
+    throw ClerkError(422, "form_param_missing", "is missing", "Give exactly one of token, session_id or claims.",
                      {{"param_name", "token"}});
   Instance& inst = cx.inst();
   Json claims;
-  if (token) {
+  if (raw_claims) {
+    claims = *raw_claims;
+  } else if (token) {
     claims = verify_session_token(inst.info(), *token, inst.clock().now_ms());
   } else {
     TokenTimes times{inst.clock().now_ms(), 60};
