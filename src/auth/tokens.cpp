@@ -119,11 +119,17 @@ ClerkError token_invalid(const std::string& why) {
 
 }  // namespace
 
+namespace {
+std::string string_claim(const Json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+}  // namespace
+
 AuthObject auth_from_claims(const Json& c) {
   AuthObject a;
   if (c.contains("sub") && c["sub"].is_string()) a.user_id = c["sub"].get<std::string>();
   if (c.contains("sid") && c["sid"].is_string()) a.session_id = c["sid"].get<std::string>();
-  a.session_status = c.value("sts", std::string("active"));
+  a.session_status = c.contains("sts") && c["sts"].is_string() ? c["sts"].get<std::string>() : "active";
   if (c.contains("fea") && c["fea"].is_string()) a.features = c["fea"].get<std::string>();
   if (c.contains("pla") && c["pla"].is_string()) a.plans = c["pla"].get<std::string>();
   if (c.contains("fva") && c["fva"].is_array() && c["fva"].size() == 2 && c["fva"][0].is_number_integer() &&
@@ -135,7 +141,7 @@ AuthObject auth_from_claims(const Json& c) {
   if (o.contains("slg") && o["slg"].is_string()) a.org_slug = o["slg"].get<std::string>();
   if (o.contains("rol") && o["rol"].is_string() && !o["rol"].get<std::string>().empty())
     a.org_role = "org:" + o["rol"].get<std::string>();
-  std::string per = o.value("per", std::string()), fpm = o.value("fpm", std::string());
+  std::string per = string_claim(o, "per"), fpm = string_claim(o, "fpm");
   if (per.empty() || fpm.empty()) return a;
   // Org-scoped features in the order they appear in fea (o, ou and uo scopes).
   std::vector<std::string> org_features;
@@ -174,13 +180,13 @@ Json verify_session_token(const InstanceInfo& info, const std::string& jwt, int6
   } catch (const Json::parse_error&) {
     throw token_invalid("a part is not JSON");
   }
-  if (header.value("alg", "") != "RS256") throw token_invalid("its algorithm is not RS256");
+  if (string_claim(header, "alg") != "RS256") throw token_invalid("its algorithm is not RS256");
   if (!signing_key(info).verify_rs256(parts[0] + "." + parts[1], *signature))
     throw token_invalid("its signature does not match this instance's key");
   constexpr int64_t skew_ms = 5000;
   if (!claims.contains("exp") || !claims["exp"].is_number()) throw token_invalid("it has no exp");
   if (claims["exp"].get<int64_t>() * 1000 <= now_ms - skew_ms) throw token_invalid("it has expired");
-  if (claims.contains("nbf") && claims["nbf"].get<int64_t>() * 1000 > now_ms + skew_ms)
+  if (claims.contains("nbf") && claims["nbf"].is_number() && claims["nbf"].get<int64_t>() * 1000 > now_ms + skew_ms)
     throw token_invalid("it is not valid yet");
   return claims;
 }
