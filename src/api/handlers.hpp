@@ -54,6 +54,16 @@ Response add_roles_to_role_set(Context& cx);
 Response replace_role_in_role_set(Context& cx);
 Response replace_role_set(Context& cx);
 
+// invitations.cpp
+Response create_invitation(Context& cx);
+Response create_invitations_bulk(Context& cx);
+Response list_invitations(Context& cx);
+Response list_pending_invitations(Context& cx);
+Response get_invitation(Context& cx);
+Response revoke_invitation(Context& cx);
+Response list_all_invitations(Context& cx);
+Response list_user_invitations(Context& cx);
+
 // sessions.cpp
 Response list_sessions(Context& cx);
 Response create_session(Context& cx);

@@ -44,7 +44,9 @@ bool billing_check(const std::string& claim, const std::string& asked) {
   Scoped scoped = split_by_scope(claim);
   auto colon = asked.find(':');
   if (colon == std::string::npos) return in(scoped.org, asked) || in(scoped.user, asked);
+  // "o:x:y" asks for x: only the part up to a second colon is the name.
   std::string scope = asked.substr(0, colon), value = asked.substr(colon + 1);
+  value = value.substr(0, value.find(':'));
   if (scope == "o" || scope == "org" || scope == "organization") return in(scoped.org, value);
   if (scope == "u" || scope == "user") return in(scoped.user, value);
   return false;
@@ -52,7 +54,7 @@ bool billing_check(const std::string& claim, const std::string& asked) {
 
 bool reverification_check(const AuthObject& a, const Json& asked) {
   std::string level;
-  int64_t after = 0;
+  double after = 0;
   if (asked.is_string()) {
     std::string preset = asked.get<std::string>();
     if (preset == "strict_mfa") { level = "multi_factor"; after = 10; }
@@ -62,17 +64,17 @@ bool reverification_check(const AuthObject& a, const Json& asked) {
     else return false;
   } else if (asked.is_object()) {
     level = asked.value("level", std::string());
-    if (!asked.contains("afterMinutes") || !asked["afterMinutes"].is_number_integer()) return false;
-    after = asked["afterMinutes"].get<int64_t>();
+    if (!asked.contains("afterMinutes") || !asked["afterMinutes"].is_number()) return false;
+    after = asked["afterMinutes"].get<double>();
     if (after <= 0 || (level != "first_factor" && level != "second_factor" && level != "multi_factor")) return false;
   } else {
     return false;
   }
   if (!a.factor_verification_age) return false;
   auto [f1, f2] = *a.factor_verification_age;
-  auto valid = [](int64_t v) { return v >= 0 || v == -1; };
+  auto valid = [](double v) { return v >= 0 || v == -1; };
   if (!valid(f1) || !valid(f2) || (f1 == -1 && f2 == -1)) return false;
-  auto fresh = [&](int64_t age) { return age != -1 && after > age; };
+  auto fresh = [&](double age) { return age != -1 && after > age; };
   if (level == "first_factor") return fresh(f1);
   if (level == "second_factor") return f2 == -1 ? fresh(f1) : fresh(f2);
   if (f2 == -1) return fresh(f1);  // multi_factor without a second factor enrolled
@@ -87,17 +89,19 @@ bool has(const AuthObject& a, const Json& check) {
   for (const auto& [key, value] : check.items())
     if (key != "role" && key != "permission" && key != "feature" && key != "plan" && key != "reverification")
       throw ClerkError::param_unknown("check." + key);
-  if (!a.user_id) return false;
-  auto asked = [&](const char* key) { return check.contains(key) && !check[key].is_null(); };
+  auto given = [](const std::optional<std::string>& v) { return v && !v->empty(); };
+  if (!given(a.user_id)) return false;
+  // A dimension given as null is asked, and fails, as in the SDK.
+  auto asked = [&](const char* key) { return check.contains(key); };
   std::vector<bool> results;
   if (asked("role")) {
     const Json& role = check["role"];
-    results.push_back(role.is_string() && a.org_id && a.org_role &&
+    results.push_back(role.is_string() && given(a.org_id) && given(a.org_role) &&
                       prefix_with_org(*a.org_role) == prefix_with_org(role.get<std::string>()));
   }
   if (asked("permission")) {
     const Json& perm = check["permission"];
-    results.push_back(perm.is_string() && a.org_id && in(a.org_permissions, prefix_with_org(perm.get<std::string>())));
+    results.push_back(perm.is_string() && given(a.org_id) && in(a.org_permissions, prefix_with_org(perm.get<std::string>())));
   }
   if (asked("feature"))
     results.push_back(check["feature"].is_string() && billing_check(a.features, check["feature"].get<std::string>()));

@@ -123,24 +123,39 @@ namespace {
 std::string string_claim(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
+std::optional<std::string> optional_claim(const Json& j, const char* key) {
+  if (j.contains(key) && j[key].is_string()) return j[key].get<std::string>();
+  return std::nullopt;
+}
 }  // namespace
 
+// Mirrors the SDK: strings are taken as they are (has() treats empty ones as
+// absent), v2 claims carry the organization in `o`, any other `v` in the flat org_* claims.
 AuthObject auth_from_claims(const Json& c) {
   AuthObject a;
-  if (c.contains("sub") && c["sub"].is_string()) a.user_id = c["sub"].get<std::string>();
-  if (c.contains("sid") && c["sid"].is_string()) a.session_id = c["sid"].get<std::string>();
-  a.session_status = c.contains("sts") && c["sts"].is_string() ? c["sts"].get<std::string>() : "active";
-  if (c.contains("fea") && c["fea"].is_string()) a.features = c["fea"].get<std::string>();
-  if (c.contains("pla") && c["pla"].is_string()) a.plans = c["pla"].get<std::string>();
-  if (c.contains("fva") && c["fva"].is_array() && c["fva"].size() == 2 && c["fva"][0].is_number_integer() &&
-      c["fva"][1].is_number_integer())
-    a.factor_verification_age = std::make_pair(c["fva"][0].get<int64_t>(), c["fva"][1].get<int64_t>());
+  a.user_id = optional_claim(c, "sub");
+  a.session_id = optional_claim(c, "sid");
+  a.session_status = optional_claim(c, "sts");
+  a.features = string_claim(c, "fea");
+  a.plans = string_claim(c, "pla");
+  if (c.contains("fva") && c["fva"].is_array() && c["fva"].size() == 2 && c["fva"][0].is_number() &&
+      c["fva"][1].is_number())
+    a.factor_verification_age = std::make_pair(c["fva"][0].get<double>(), c["fva"][1].get<double>());
+  bool v2 = c.contains("v") && c["v"].is_number() && c["v"].get<double>() == 2;
+  if (!v2) {
+    a.org_id = optional_claim(c, "org_id");
+    a.org_slug = optional_claim(c, "org_slug");
+    a.org_role = optional_claim(c, "org_role");
+    if (c.contains("org_permissions") && c["org_permissions"].is_array())
+      for (const auto& p : c["org_permissions"])
+        if (p.is_string()) a.org_permissions.push_back(p.get<std::string>());
+    return a;
+  }
   if (!c.contains("o") || !c["o"].is_object()) return a;
   const Json& o = c["o"];
-  if (o.contains("id") && o["id"].is_string()) a.org_id = o["id"].get<std::string>();
-  if (o.contains("slg") && o["slg"].is_string()) a.org_slug = o["slg"].get<std::string>();
-  if (o.contains("rol") && o["rol"].is_string() && !o["rol"].get<std::string>().empty())
-    a.org_role = "org:" + o["rol"].get<std::string>();
+  a.org_id = optional_claim(o, "id");
+  a.org_slug = optional_claim(o, "slg");
+  if (std::string rol = string_claim(o, "rol"); !rol.empty()) a.org_role = "org:" + rol;
   std::string per = string_claim(o, "per"), fpm = string_claim(o, "fpm");
   if (per.empty() || fpm.empty()) return a;
   // Org-scoped features in the order they appear in fea (o, ou and uo scopes).
@@ -154,12 +169,9 @@ AuthObject auth_from_claims(const Json& c) {
   auto actions = split(per, ',');
   auto masks = split(fpm, ',');
   for (size_t k = 0; k < masks.size() && k < org_features.size(); ++k) {
-    uint64_t mask = 0;
-    try {
-      mask = std::stoull(masks[k]);
-    } catch (const std::exception&) {
-      continue;
-    }
+    const std::string& text = masks[k];
+    if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), ::isdigit)) continue;
+    uint64_t mask = std::stoull(text);
     for (size_t i = 0; i < actions.size() && i < 64; ++i)
       if (mask & (uint64_t{1} << i)) a.org_permissions.push_back("org:" + org_features[k] + ":" + actions[i]);
   }

@@ -29,9 +29,9 @@ std::string sign_jwt(const RsaKey& key, const Json& claims);
 // What the SDK's authenticateRequest + toAuth() would see.
 struct AuthObject {
   std::optional<std::string> user_id, session_id, org_id, org_slug, org_role;
-  std::string session_status;  // "active" | "pending"
+  std::optional<std::string> session_status;  // "active" | "pending"; absent when the claims have no sts
   std::vector<std::string> org_permissions;
-  std::optional<std::pair<int64_t, int64_t>> factor_verification_age;
+  std::optional<std::pair<double, double>> factor_verification_age;
   std::string features, plans;  // the raw fea / pla claims
 };
 

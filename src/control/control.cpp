@@ -58,7 +58,7 @@ Response set_active_organization(Context& cx) {
 namespace {
 Json auth_to_wire(const AuthObject& a) {
   auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
-  return {{"user_id", opt(a.user_id)},       {"session_id", opt(a.session_id)}, {"session_status", a.session_status},
+  return {{"user_id", opt(a.user_id)},       {"session_id", opt(a.session_id)}, {"session_status", opt(a.session_status)},
           {"org_id", opt(a.org_id)},         {"org_slug", opt(a.org_slug)},     {"org_role", opt(a.org_role)},
           {"org_permissions", a.org_permissions}};
 }
@@ -92,6 +92,46 @@ Response authorize(Context& cx) {
   if (auth.session_status == "pending" && pending_signed_out) auth = signed_out(auth);
   bool allowed = check ? has(auth, *check) : false;
   return json_response({{"allowed", allowed}, {"auth", auth_to_wire(auth)}});
+}
+
+namespace {
+Response acceptance(Context& cx, const std::string& invitation_id, const std::optional<std::string>& user_id) {
+  Acceptance a = cx.inst().accept_invitation(invitation_id, user_id);
+  return json_response({{"invitation", to_wire(cx.inst(), *a.invitation)},
+                        {"membership", to_wire(cx.inst(), *a.membership)},
+                        {"user", to_wire(cx.inst(), *a.user)}});
+}
+}  // namespace
+
+// What the invitee does in the browser: sign up (or in) through the invitation.
+Response accept_invitation(Context& cx) {
+  BodyReader body(cx.request.body);
+  auto user_id = body.string("user_id");
+  body.finish();
+  return acceptance(cx, cx.param("invitation_id"), user_id);
+}
+
+// The same, given the __clerk_ticket value of the invitation's link.
+Response accept_ticket(Context& cx) {
+  BodyReader body(cx.request.body);
+  std::string ticket = body.required_string("ticket");
+  auto user_id = body.string("user_id");
+  body.finish();
+  auto id = Instance::invitation_from_ticket(ticket);
+  if (!id || !cx.inst().find_invitation(*id))
+    throw ClerkError(404, "resource_not_found", "not found", "No invitation carries the ticket '" + ticket + "'.",
+                     {{"param_name", "ticket"}});
+  return acceptance(cx, *id, user_id);
+}
+
+// The instance's event log, oldest first; ?after=N skips the first N.
+Response events(Context& cx) {
+  QueryReader q(cx);
+  int64_t after = q.integer("after").value_or(0);
+  const auto& log = cx.inst().event_log();
+  Json data = Json::array();
+  for (size_t i = static_cast<size_t>(std::max<int64_t>(after, 0)); i < log.size(); ++i) data.push_back(log[i]);
+  return json_response({{"data", data}, {"total_count", static_cast<int64_t>(log.size())}});
 }
 
 }  // namespace clerksim::control

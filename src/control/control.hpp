@@ -12,5 +12,8 @@ Response get_clock(Context& cx);
 Response set_clock(Context& cx);
 Response set_active_organization(Context& cx);
 Response authorize(Context& cx);
+Response accept_invitation(Context& cx);
+Response accept_ticket(Context& cx);
+Response events(Context& cx);
 
 }  // namespace clerksim::control

@@ -130,6 +130,7 @@ Instance::Instance(const InstanceState& state, ClockMode mode)
     m.seq = next_seq();
     memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, m);
   }
+  for (auto inv : state.invitations) { inv.seq = next_seq(); invitations_.emplace(inv.id, inv); }
   for (auto se : state.sessions) { se.seq = next_seq(); sessions_.emplace(se.id, se); }
 }
 
@@ -153,11 +154,18 @@ InstanceState Instance::snapshot() const {
   s.users = in_insertion_order<User>(users_);
   s.organizations = in_insertion_order<Organization>(organizations_);
   s.memberships = in_insertion_order<Membership>(memberships_);
+  s.invitations = in_insertion_order<Invitation>(invitations_);
   s.sessions = in_insertion_order<Session>(sessions_);
   s.seed = ids_.seed();
   s.id_counter = ids_.counter();
   s.clock_ms = clock_.now_ms();
   return s;
+}
+
+std::vector<DomainEvent> Instance::take_events() {
+  std::vector<DomainEvent> out;
+  out.swap(events_);
+  return out;
 }
 
 // --- roles

@@ -141,6 +141,35 @@ struct SettingsPatch {
   std::optional<Json> organization_creation_defaults;
 };
 
+struct NewInvitation {
+  std::string email_address, role;
+  std::optional<std::string> inviter_user_id, redirect_url;
+  std::optional<int64_t> expires_in_days;
+  MetadataPatch metadata;
+};
+
+struct InvitationQuery {
+  std::vector<std::string> status;  // any of these (derived status)
+  std::optional<std::string> email_address, query;
+};
+
+struct Acceptance {
+  const Invitation* invitation;
+  const Membership* membership;
+  const User* user;
+};
+
+// Something that happened, for the event log (and the webhooks built from it).
+// It names what changed; the wire layer renders the payload right away.
+struct DomainEvent {
+  std::string type;                  // e.g. "organizationInvitation.created"
+  std::string object_kind;           // "organization", "organization_membership", "organization_invitation", "user", "session"
+  std::string id;                    // the object's id (for memberships: the membership id)
+  std::optional<std::string> org_id, user_id;  // to find a membership, or what a deleted object was
+  std::optional<Json> deleted;       // for *.deleted: the DeletedObject body, as the object is gone
+  std::optional<Membership> membership;  // a removed membership, rendered whole
+};
+
 struct SessionQuery {
   std::optional<std::string> user_id, client_id, status;
 };
@@ -208,7 +237,33 @@ class Instance {
   Page<Membership> list_memberships(const std::string& org_id, const MembershipQuery& q,
                                     const ListWindow& w) const;
   Page<Membership> list_all_memberships(const ListWindow& w) const;
+  const Membership* find_membership(const std::string& org_id, const std::string& user_id) const;
   Page<Membership> list_user_memberships(const std::string& user_id, const ListWindow& w) const;
+
+  // --- invitations (invitations.cpp)
+  // One or more invitations, all or nothing (the bulk endpoint takes at most 10).
+  std::vector<const Invitation*> create_invitations(const std::string& org_id, const std::vector<NewInvitation>& in,
+                                                    bool bulk);
+  const Invitation& get_invitation(const std::string& org_id, const std::string& invitation_id) const;
+  const Invitation* find_invitation(const std::string& invitation_id) const;
+  Page<Invitation> list_invitations(const std::string& org_id, const InvitationQuery& q, const ListWindow& w) const;
+  Page<Invitation> list_all_invitations(const InvitationQuery& q, const ListWindow& w) const;
+  Page<Invitation> list_user_invitations(const std::string& user_id, const InvitationQuery& q,
+                                         const ListWindow& w) const;
+  const Invitation& revoke_invitation(const std::string& org_id, const std::string& invitation_id,
+                                      const std::optional<std::string>& requesting_user_id);
+  // What the invitee does in the browser: sign up (or in) through the invitation.
+  Acceptance accept_invitation(const std::string& invitation_id, const std::optional<std::string>& user_id);
+  std::string invitation_status(const Invitation& inv) const;
+  static std::string invitation_ticket(const std::string& invitation_id);
+  static std::optional<std::string> invitation_from_ticket(const std::string& ticket);
+
+  // --- events
+  // Events since the last call, in order; the caller renders them and hands them
+  // back to record_event, which keeps the instance's event log.
+  std::vector<DomainEvent> take_events();
+  void record_event(Json rendered) { event_log_.push_back(std::move(rendered)); }
+  const std::vector<Json>& event_log() const { return event_log_; }
 
   // --- sessions (sessions.cpp)
   const Session& create_session(const std::string& user_id, const std::optional<std::string>& active_org);
@@ -304,6 +359,12 @@ class Instance {
   std::map<std::string, Organization> organizations_;  // by id
   std::map<MembershipKey, Membership> memberships_;
   std::map<std::string, Session> sessions_;  // by id
+  std::map<std::string, Invitation> invitations_;  // by id
+  std::vector<DomainEvent> events_;
+  std::vector<Json> event_log_;
+
+  void emit(DomainEvent e) { events_.push_back(std::move(e)); }
+  void require_member_manager(const Organization& org, const std::string& user_id) const;
 
   Session& session_ref(const std::string& id);
   // Sessions whose active organization is gone (or no longer theirs) lose it.

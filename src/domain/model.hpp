@@ -142,6 +142,25 @@ struct OrganizationSettings {
   int64_t config_version = 1;  // moves on every settings change (Platform config route)
 };
 
+// An invitation to join an organization. `status` is what was stored ("pending",
+// "accepted", "revoked"); a pending invitation past expires_at reads as "expired".
+struct Invitation {
+  std::string id;
+  uint64_t seq = 0;
+  std::string organization_id;
+  std::string email_address;  // lower-cased
+  std::string role;
+  std::optional<std::string> inviter_id;
+  std::optional<std::string> user_id;  // who accepted it
+  std::string status = "pending";
+  Json public_metadata = Json::object();
+  Json private_metadata = Json::object();
+  std::optional<std::string> redirect_url;
+  int64_t expires_at = 0;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
 // A sign-in. `status` is what was stored ("active", "revoked", "ended"); the status
 // Clerk reports also depends on time and on session tasks (Instance::session_status).
 struct Session {
@@ -177,6 +196,7 @@ struct InstanceState {
   std::vector<User> users;
   std::vector<Organization> organizations;
   std::vector<Membership> memberships;
+  std::vector<Invitation> invitations;
   std::vector<Session> sessions;
   uint64_t seed = 0;
   uint64_t id_counter = 0;  // ids drawn so far from the seeded generator

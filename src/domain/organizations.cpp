@@ -82,6 +82,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
   o.created_at = in.created_at.value_or(now);
   o.updated_at = now;
   const Organization& stored = organizations_.emplace(o.id, std::move(o)).first->second;
+  emit({"organization.created", "organization", stored.id, stored.id, std::nullopt, std::nullopt});
   if (in.created_by) {
     Membership m;
     m.id = ids_.next("orgmem");
@@ -90,6 +91,8 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
     m.user_id = *in.created_by;
     m.role = creator_role;
     m.created_at = m.updated_at = now;
+    emit({"organizationMembership.created", "organization_membership", m.id, m.organization_id, m.user_id,
+          std::nullopt});
     memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, std::move(m));
   }
   return stored;
@@ -116,7 +119,6 @@ int64_t Instance::members_count(const std::string& org_id) const {
   return static_cast<int64_t>(members_of(org_id).size());
 }
 
-int64_t Instance::pending_invitations_count(const std::string&) const { return 0; }
 
 bool Instance::missing_member_with_elevated_permissions(const std::string& org_id) const {
   auto members = members_of(org_id);
@@ -182,6 +184,7 @@ const Organization& Instance::update_organization(const std::string& id, const O
   if (patch.replace_metadata.private_metadata) o.private_metadata = *patch.replace_metadata.private_metadata;
   o.updated_at = clock_.now_ms();
   stored = std::move(o);
+  emit({"organization.updated", "organization", stored.id, stored.id, std::nullopt, std::nullopt});
   return stored;
 }
 
@@ -189,8 +192,12 @@ Organization Instance::delete_organization(const std::string& id) {
   Organization removed = get_organization(id);
   for (auto it = memberships_.begin(); it != memberships_.end();)
     it = it->second.organization_id == removed.id ? memberships_.erase(it) : std::next(it);
+  for (auto it = invitations_.begin(); it != invitations_.end();)
+    it = it->second.organization_id == removed.id ? invitations_.erase(it) : std::next(it);
   organizations_.erase(removed.id);
   clear_active_organization(removed.id, std::nullopt);
+  emit({"organization.deleted", "organization", removed.id, removed.id, std::nullopt,
+        Json{{"object", "organization"}, {"id", removed.id}, {"slug", removed.slug}, {"deleted", true}}});
   return removed;
 }
 
@@ -200,6 +207,7 @@ const Organization& Instance::merge_organization_metadata(const std::string& id,
   if (patch.public_metadata) o.public_metadata = merge_metadata(o.public_metadata, *patch.public_metadata);
   if (patch.private_metadata) o.private_metadata = merge_metadata(o.private_metadata, *patch.private_metadata);
   o.updated_at = clock_.now_ms();
+  emit({"organization.updated", "organization", o.id, o.id, std::nullopt, std::nullopt});
   return o;
 }
 
@@ -209,6 +217,7 @@ const Organization& Instance::replace_organization_metadata(const std::string& i
   if (patch.public_metadata) o.public_metadata = *patch.public_metadata;
   if (patch.private_metadata) o.private_metadata = *patch.private_metadata;
   o.updated_at = clock_.now_ms();
+  emit({"organization.updated", "organization", o.id, o.id, std::nullopt, std::nullopt});
   return o;
 }
 

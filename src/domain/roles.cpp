@@ -351,6 +351,8 @@ const Role& Instance::update_role(const std::string& id, const RolePatch& patch)
     }
     for (auto& [mk, m] : memberships_)
       if (m.role == stored.key) m.role = r.key;
+    for (auto& [iid, inv] : invitations_)
+      if (inv.role == stored.key) inv.role = r.key;
     if (settings_.domains_default_role == stored.key) settings_.domains_default_role = r.key;
   }
   r.updated_at = clock_.now_ms();
@@ -372,6 +374,10 @@ Role Instance::delete_role(const std::string& id) {
     if (m.role == removed.key)
       throw ClerkError(422, "organization_role_assigned_members", "role is assigned to organization members",
                        removed.key + " is held by members of one or more organizations; give them another role first.");
+  for (const auto& [iid, inv] : invitations_)
+    if (inv.role == removed.key && invitation_status(inv) == "pending")
+      throw ClerkError(422, "organization_role_exists_in_invitations", "role exists in pending organization invitations",
+                       removed.key + " is offered by pending invitations; revoke them first.");
   int64_t now = clock_.now_ms();
   for (auto& [sid, set] : role_sets_) {
     auto before = set.roles.size();

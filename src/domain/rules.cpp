@@ -150,6 +150,16 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
     if (!pairs.insert({m.organization_id, m.user_id}).second)
       return StateProblem{at("memberships", i, "user_id"), "the user is listed twice in this organization"};
   }
+  for (size_t i = 0; i < s.invitations.size(); ++i) {
+    const Invitation& inv = s.invitations[i];
+    if (auto p = unique_id(inv.id, at("invitations", i, "id"))) return p;
+    if (!org_ids.count(inv.organization_id))
+      return StateProblem{at("invitations", i, "organization_id"), "no organization has the id '" + inv.organization_id + "'"};
+    if (!valid_email(inv.email_address)) return StateProblem{at("invitations", i, "email_address"), "is not an email address"};
+    if (!role_keys.count(inv.role)) return StateProblem{at("invitations", i, "role"), "no role has the key '" + inv.role + "'"};
+    if (inv.status != "pending" && inv.status != "accepted" && inv.status != "revoked")
+      return StateProblem{at("invitations", i, "status"), "must be pending, accepted or revoked"};
+  }
   for (size_t i = 0; i < s.sessions.size(); ++i) {
     const Session& se = s.sessions[i];
     if (auto p = unique_id(se.id, at("sessions", i, "id"))) return p;

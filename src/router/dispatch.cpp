@@ -124,8 +124,11 @@ Response Dispatcher::handle(const Request& req) {
     cx.version = select_version(req, cx.query);
     cx.server_url = server_url_;
     Response res = route->handler(cx);
+    if (cx.instance)
+      for (const DomainEvent& e : cx.instance->take_events()) cx.instance->record_event(render_event(*cx.instance, e));
     return res;
   } catch (const ClerkError& e) {
+    if (inst) inst->take_events();  // a failed operation committed nothing to report
     return error_response(e, trace());
   } catch (const std::exception& e) {
     ClerkError internal(500, "internal_clerk_error", "Oops, an unexpected error occurred",

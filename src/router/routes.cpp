@@ -31,6 +31,19 @@ const std::vector<Route>& routes() {
       {"DELETE", "/v1/organizations/{organization_id}/memberships/{user_id}", api::delete_membership, Access::organizations},
       {"PATCH", "/v1/organizations/{organization_id}/memberships/{user_id}/metadata", api::merge_membership_metadata, Access::organizations},
       {"GET", "/v1/organization_memberships", api::list_all_memberships, Access::organizations},
+      // invitations
+      {"POST", "/v1/organizations/{organization_id}/invitations", api::create_invitation, Access::organizations},
+      {"POST", "/v1/organizations/{organization_id}/invitations/bulk", api::create_invitations_bulk,
+       Access::organizations},
+      {"GET", "/v1/organizations/{organization_id}/invitations", api::list_invitations, Access::organizations},
+      {"GET", "/v1/organizations/{organization_id}/invitations/pending", api::list_pending_invitations,
+       Access::organizations},
+      {"GET", "/v1/organizations/{organization_id}/invitations/{invitation_id}", api::get_invitation,
+       Access::organizations},
+      {"POST", "/v1/organizations/{organization_id}/invitations/{invitation_id}/revoke", api::revoke_invitation,
+       Access::organizations},
+      {"GET", "/v1/organization_invitations", api::list_all_invitations, Access::organizations},
+      {"GET", "/v1/users/{user_id}/organization_invitations", api::list_user_invitations, Access::organizations},
       // roles, permissions, role sets
       {"GET", "/v1/organization_permissions", api::list_permissions, Access::organizations},
       {"POST", "/v1/organization_permissions", api::create_permission, Access::organizations},
@@ -77,6 +90,9 @@ const std::vector<Route>& routes() {
       {"POST", "/__sim/clock", control::set_clock},
       {"POST", "/__sim/sessions/{session_id}/active_organization", control::set_active_organization},
       {"POST", "/__sim/authorize", control::authorize},
+      {"POST", "/__sim/invitations/{invitation_id}/accept", control::accept_invitation},
+      {"POST", "/__sim/tickets/accept", control::accept_ticket},
+      {"GET", "/__sim/events", control::events},
   };
   return table;
 }

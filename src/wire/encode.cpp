@@ -242,6 +242,70 @@ Json to_wire(const Instance& inst, const Session& s) {
           {"tasks", tasks}};
 }
 
+Json to_wire(const Instance& inst, const Invitation& inv, bool with_organization) {
+  Json inviter = nullptr;
+  if (inv.inviter_id)
+    if (const User* u = inst.find_user(*inv.inviter_id)) {
+      Json pud = public_user_data(*u);
+      inviter = {{"user_id", u->id},         {"first_name", pud["first_name"]}, {"last_name", pud["last_name"]},
+                 {"image_url", pud["image_url"]}, {"has_image", false},
+                 {"identifier", pud["identifier"].is_null() ? Json(u->id) : pud["identifier"]}};
+    }
+  const Role* role = inst.find_role(inv.role);
+  std::string status = inst.invitation_status(inv);
+  Json url = nullptr;
+  if (status == "pending") {
+    std::string base = inv.redirect_url.value_or("https://accounts.clerk-sim.test/sign-up");
+    url = base + (base.find('?') == std::string::npos ? "?" : "&") +
+          "__clerk_ticket=" + Instance::invitation_ticket(inv.id) + "&__clerk_status=sign_up";
+  }
+  Json j = {{"object", "organization_invitation"},
+            {"id", inv.id},
+            {"email_address", inv.email_address},
+            {"role", inv.role},
+            {"role_name", role ? role->name : inv.role},
+            {"organization_id", inv.organization_id},
+            {"inviter_id", nullable(inv.inviter_id)},
+            {"public_inviter_data", inviter},
+            {"status", status},
+            {"public_metadata", inv.public_metadata},
+            {"private_metadata", inv.private_metadata},
+            {"url", url},
+            {"expires_at", inv.expires_at},
+            {"created_at", inv.created_at},
+            {"updated_at", inv.updated_at}};
+  if (with_organization) {
+    const Organization& o = inst.get_organization(inv.organization_id);
+    j["public_organization_data"] = {{"id", o.id}, {"name", o.name}, {"slug", o.slug},
+                                     {"image_url", placeholder_image("organization", o.id)}, {"has_image", false}};
+  }
+  return j;
+}
+
+Json render_event(const Instance& inst, const DomainEvent& e) {
+  Json data;
+  if (e.deleted) {
+    data = *e.deleted;
+  } else if (e.object_kind == "organization") {
+    data = to_wire(inst, inst.get_organization(e.id), OrganizationExtras{true, false});
+  } else if (e.object_kind == "organization_membership") {
+    const Membership* m = e.membership ? &*e.membership : inst.find_membership(*e.org_id, *e.user_id);
+    if (m) data = to_wire(inst, *m);
+  } else if (e.object_kind == "organization_invitation") {
+    data = to_wire(inst, *inst.find_invitation(e.id));
+    if (e.type == "organizationInvitation.accepted" && e.user_id) data["user_id"] = *e.user_id;
+  } else if (e.object_kind == "user") {
+    data = to_wire(inst, inst.get_user(e.id));
+  } else if (e.object_kind == "session") {
+    data = to_wire(inst, inst.get_session(e.id));
+  }
+  return {{"object", "event"},
+          {"type", e.type},
+          {"data", data},
+          {"timestamp", inst.clock().now_ms()},
+          {"instance_id", inst.info().id}};
+}
+
 Json instance_to_wire(const InstanceInfo& info) {
   return {{"object", "instance"},
           {"id", info.id},

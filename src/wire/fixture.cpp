@@ -284,6 +284,29 @@ void require_signing_key(const std::string& pem, const std::string& where) {
   }
 }
 
+Invitation load_invitation(const Json& j, const std::string& where, IdGenerator& ids, int64_t now) {
+  Node n(j, where);
+  Invitation inv;
+  auto id = n.str("id");
+  inv.id = id ? *id : ids.next("orginv");
+  inv.organization_id = n.str("organization_id").value_or("");
+  if (inv.organization_id.empty()) n.fail("organization_id", "is required");
+  inv.email_address = to_lower(n.str("email_address").value_or(""));
+  inv.role = n.str("role").value_or("");
+  if (inv.role.empty()) n.fail("role", "is required");
+  inv.inviter_id = n.str("inviter_id");
+  inv.user_id = n.str("user_id");
+  inv.status = n.str("status").value_or("pending");
+  inv.public_metadata = n.obj("public_metadata").value_or(Json::object());
+  inv.private_metadata = n.obj("private_metadata").value_or(Json::object());
+  inv.redirect_url = n.str("redirect_url");
+  inv.created_at = n.num("created_at").value_or(now);
+  inv.updated_at = n.num("updated_at").value_or(inv.created_at);
+  inv.expires_at = n.num("expires_at").value_or(inv.created_at + 30LL * 24 * 3600 * 1000);
+  n.done();
+  return inv;
+}
+
 Session load_session(const Json& j, const std::string& where, IdGenerator& ids, int64_t now) {
   Node n(j, where);
   Session s;
@@ -370,6 +393,8 @@ InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed, 
         load.organization(*item, "/organizations/" + std::to_string(i), s.settings, initial_key));
   for (const auto& [i, item] : root.items("memberships"))
     s.memberships.push_back(load.membership(*item, "/memberships/" + std::to_string(i)));
+  for (const auto& [i, item] : root.items("invitations"))
+    s.invitations.push_back(load_invitation(*item, "/invitations/" + std::to_string(i), ids, start));
   for (const auto& [i, item] : root.items("sessions"))
     s.sessions.push_back(load_session(*item, "/sessions/" + std::to_string(i), ids, start));
   root.done();
@@ -492,6 +517,21 @@ Json dump_fixture(const InstanceState& s) {
                                 {"private_metadata", m.private_metadata},
                                 {"created_at", m.created_at},
                                 {"updated_at", m.updated_at}});
+  j["invitations"] = Json::array();
+  for (const auto& inv : s.invitations)
+    j["invitations"].push_back({{"id", inv.id},
+                                {"organization_id", inv.organization_id},
+                                {"email_address", inv.email_address},
+                                {"role", inv.role},
+                                {"inviter_id", opt(inv.inviter_id)},
+                                {"user_id", opt(inv.user_id)},
+                                {"status", inv.status},
+                                {"public_metadata", inv.public_metadata},
+                                {"private_metadata", inv.private_metadata},
+                                {"redirect_url", opt(inv.redirect_url)},
+                                {"expires_at", inv.expires_at},
+                                {"created_at", inv.created_at},
+                                {"updated_at", inv.updated_at}});
   j["sessions"] = Json::array();
   for (const auto& se : s.sessions)
     j["sessions"].push_back({{"id", se.id},

@@ -133,6 +133,37 @@ test('the OpenAPI checker lets organization_settings carry the two keys the cler
   assert.equal(check({ ...settings, force_organization_selection: 'yes' }).length, 1, 'the tolerated keys are typed');
 });
 
+test('the OpenAPI checker wants the {data, total_count} envelope for GET /v1/sessions only with paginated=true', { skip: !existsSync(specFile) }, () => {
+  const contract = loadContract(specFile);
+  const session = {
+    object: 'session',
+    id: 'sess_1',
+    user_id: 'user_1',
+    client_id: 'client_1',
+    status: 'active',
+    last_active_at: 1,
+    expire_at: 2,
+    abandon_at: 3,
+    updated_at: 1,
+    created_at: 1,
+  };
+  const check = (query, body) =>
+    contract.check({
+      method: 'GET',
+      path: '/v1/sessions',
+      query,
+      status: 200,
+      contentType: 'application/json',
+      bodyText: JSON.stringify(body),
+    }).problems;
+  assert.deepEqual(check('?user_id=user_1', [session]), []);
+  assert.equal(check('?user_id=user_1', { data: [session], total_count: 1 }).length, 1, 'no envelope without paginated');
+  assert.deepEqual(check('?user_id=user_1&paginated=true', { data: [session], total_count: 1 }), []);
+  assert.equal(check('?user_id=user_1&paginated=true', [session]).length, 1, 'paginated=true needs the envelope');
+  assert.equal(check('?paginated=true', { data: [{ ...session, status: 'bogus' }], total_count: 1 }).length, 1, 'items are still checked');
+  assert.equal(check('?paginated=true', { data: [session], total_count: 1, extra: 1 }).length, 1, 'the envelope is closed');
+});
+
 test('a wrong secret key is rejected with 401 clerk_key_invalid', async () => {
   const stranger = makeClient(env.url, 'sk_test_not_the_right_key');
   await expectClerkError(stranger.users.getUser('user_alice'), { status: 401, code: 'clerk_key_invalid' });

@@ -1,7 +1,10 @@
 // Test harness for the SDK suite.
 //
 // - startSim() launches the clerk-sim binary on a free port and returns
-//   {url, secretKey, clerk, reset(), stop()}.
+//   {url, secretKey, publishableKey, jwtKey, clerk, reset(), stop()}. The
+//   clock defaults to frozen; pass {clock: 'wall'} when the real SDK has to
+//   accept the server's session tokens, since it checks exp/nbf/iat against
+//   the real time.
 // - useSim() wires a server into a test file: one server per file, a fixture
 //   reset before every test, and a check after every test that no response
 //   broke the OpenAPI contract.
@@ -43,11 +46,22 @@ installFetchGuard(specFile);
 
 const backend = await import('@clerk/backend');
 const errors = await import('@clerk/backend/errors');
-export const { createClerkClient } = backend;
+const internal = await import('@clerk/backend/internal');
+export const { createClerkClient, verifyToken } = backend;
 export const { ClerkAPIResponseError, isClerkAPIResponseError } = errors;
+// getAuthObjectFromJwt turns verified claims into the auth object that
+// authenticateRequest(...).toAuth() hands out, has() included.
+export const { AuthStatus, getAuthObjectFromJwt } = internal;
 export { checkedCount, contractActive };
 
 const LISTENING = /^clerk-sim listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
+// After the listening line the server prints these, one NAME=value per line.
+const BANNER_VARS = {
+  CLERK_API_URL: 'apiUrl',
+  CLERK_SECRET_KEY: 'secretKey',
+  CLERK_PUBLISHABLE_KEY: 'publishableKey',
+  CLERK_JWT_KEY: 'jwtKey',
+};
 const STARTUP_TIMEOUT_MS = 10_000;
 
 export function makeClient(url, secretKey) {
@@ -55,11 +69,11 @@ export function makeClient(url, secretKey) {
 }
 
 // Starts clerk-sim. `args` are appended after the standard ones.
-export async function startSim({ fixture = defaultFixture, args = [] } = {}) {
+export async function startSim({ fixture = defaultFixture, args = [], clock = 'frozen' } = {}) {
   if (!existsSync(simBinary)) {
     throw new Error(`clerk-sim binary not found at ${simBinary}; build it or set CLERK_SIM_BIN`);
   }
-  const argv = ['serve', '--port', '0', '--clock', 'frozen', '--fixture', fixture, ...args];
+  const argv = ['serve', '--port', '0', '--clock', clock, '--fixture', fixture, ...args];
   const child = spawn(simBinary, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
@@ -72,6 +86,7 @@ export async function startSim({ fixture = defaultFixture, args = [] } = {}) {
   const seen = [];
   const banner = await new Promise((resolveBanner, rejectBanner) => {
     let url = null;
+    const vars = {};
     let settled = false;
     const timer = setTimeout(() => fail(new Error('timed out waiting for the listening line')), STARTUP_TIMEOUT_MS);
     function fail(err) {
@@ -90,11 +105,13 @@ export async function startSim({ fixture = defaultFixture, args = [] } = {}) {
         url = m[1];
         return undefined;
       }
-      const key = /^CLERK_SECRET_KEY=(.+)$/.exec(line);
-      if (key && url && !settled) {
+      const m = /^([A-Z_]+)=(.+)$/.exec(line);
+      if (m && BANNER_VARS[m[1]]) vars[BANNER_VARS[m[1]]] = m[2];
+      // the banner is complete once every variable has been printed
+      if (url && !settled && Object.values(BANNER_VARS).every((k) => vars[k] !== undefined)) {
         settled = true;
         clearTimeout(timer);
-        resolveBanner({ url, secretKey: key[1] });
+        resolveBanner({ url, ...vars });
       }
       return undefined;
     });
@@ -107,7 +124,11 @@ export async function startSim({ fixture = defaultFixture, args = [] } = {}) {
   let stopped = false;
   const sim = {
     url: banner.url,
+    apiUrl: banner.apiUrl,
     secretKey: banner.secretKey,
+    publishableKey: banner.publishableKey,
+    jwtKey: banner.jwtKey,
+    clock,
     process: child,
     clerk: makeClient(banner.url, banner.secretKey),
     async reset() {
@@ -137,14 +158,17 @@ export async function startSim({ fixture = defaultFixture, args = [] } = {}) {
 }
 
 // Registers the per-file lifecycle and returns a holder whose `sim` and `clerk`
-// fields are filled in once the server is up.
+// fields are filled in once the server is up. `options` go to startSim(), so
+// a file that verifies session tokens with the SDK uses useSim({clock: 'wall'}).
 export function useSim(options = {}) {
-  const env = { sim: null, clerk: null, url: null, secretKey: null };
+  const env = { sim: null, clerk: null, url: null, secretKey: null, publishableKey: null, jwtKey: null };
   before(async () => {
     env.sim = await startSim(options);
     env.clerk = env.sim.clerk;
     env.url = env.sim.url;
     env.secretKey = env.sim.secretKey;
+    env.publishableKey = env.sim.publishableKey;
+    env.jwtKey = env.sim.jwtKey;
   });
   after(async () => {
     await env.sim?.stop();
@@ -219,6 +243,14 @@ export async function expectClerkError(promise, { status, code, paramName } = {}
 // created_at than everything before them.
 export async function advanceClock(env, ms) {
   const res = await rawRequest(env, 'POST', '/__sim/clock', { body: { advance_ms: ms } });
+  if (res.status !== 200) throw new Error(`POST /__sim/clock answered ${res.status}: ${res.text}`);
+  return res.json.now_ms;
+}
+
+// Sets the server's clock to `ms` (epoch milliseconds). In wall mode the
+// clock keeps running from there; a reset brings it back to the real time.
+export async function setClock(env, ms) {
+  const res = await rawRequest(env, 'POST', '/__sim/clock', { body: { set_ms: ms } });
   if (res.status !== 200) throw new Error(`POST /__sim/clock answered ${res.status}: ${res.text}`);
   return res.json.now_ms;
 }

@@ -74,6 +74,16 @@ function tolerateExtraProperties(defs) {
   }
 }
 
+// List operations whose 200 body depends on the `paginated` query flag. The
+// document describes only the bare array; with paginated=true (which the SDK
+// always sends for sessions) the server answers {data: [...], total_count}
+// instead, with the same items. The envelope is checked closed.
+const PAGINATED_ENVELOPES = new Set(['GetSessionList']);
+
+function isPaginated(query) {
+  return new URLSearchParams(query ?? '').get('paginated') === 'true';
+}
+
 function templateMatcher(template) {
   // "/organizations/{organization_id}/memberships" -> regex plus a score that
   // favours literal segments, so /users/count wins over /users/{user_id}.
@@ -131,7 +141,7 @@ export function loadContract(specFile) {
   }
 
   // Returns a list of problems (empty when the response is as documented).
-  function check({ method, path, status, contentType, bodyText }) {
+  function check({ method, path, status, contentType, bodyText, query = '' }) {
     const problems = [];
     const found = findOperation(method, path);
     if (!found) {
@@ -152,7 +162,15 @@ export function loadContract(specFile) {
         }
         return { operation: opName, problems };
       }
-      if (media.schema) {
+      if (media.schema && status === 200 && PAGINATED_ENVELOPES.has(found.op.operationId) && isPaginated(query)) {
+        schemaName = `{data, total_count} envelope around the ${statusKey} array (paginated=true)`;
+        validate = validatorFor(`${found.template} ${method} ${statusKey} paginated`, {
+          type: 'object',
+          required: ['data', 'total_count'],
+          additionalProperties: false,
+          properties: { data: media.schema, total_count: { type: 'integer', minimum: 0 } },
+        });
+      } else if (media.schema) {
         schemaName = media.schema.$ref ?? `inline schema for ${statusKey}`;
         validate = validatorFor(`${found.template} ${method} ${statusKey}`, media.schema);
       }
@@ -233,6 +251,7 @@ export function installFetchGuard(specFile) {
         status: response.status,
         contentType: response.headers.get('content-type'),
         bodyText,
+        query: url.search,
       });
       state.checked += 1;
       for (const p of problems) {

@@ -96,7 +96,14 @@ test('max_allowed_memberships must be between 0 and 2147483647', async () => {
   assert.equal((await instance().getOrganizationSettings()).maxAllowedMemberships, 5);
 });
 
-test('turning domains on needs domains_default_role_id: 422 form_conditional_param_missing', async () => {
+test('turning domains on needs a default role: one given, or one the instance still has', async () => {
+  // The clerk CLI turns domains on without a role id; the instance's default role serves.
+  const on = await instance().updateOrganizationSettings({ domainsEnabled: true });
+  assert.equal(on.domainsEnabled, true);
+  assert.equal(on.domainsDefaultRole, 'org:member');
+  // Turning domains off forgets the default role, so the next switch-on must name one.
+  const off = await instance().updateOrganizationSettings({ domainsEnabled: false });
+  assert.equal(off.domainsDefaultRole, '');
   await expectClerkError(instance().updateOrganizationSettings({ domainsEnabled: true }), {
     status: 422,
     code: 'form_conditional_param_missing',
@@ -358,6 +365,8 @@ test('Platform config PATCH applies the same rules as the BAPI settings PATCH', 
   });
   assert.equal(res.status, 422, res.text);
   assert.equal(res.json.errors[0].code, 'organization_missing_creator_role_permissions');
+  await platformRequest('PATCH', CONFIG_PATH, { body: { organization_settings: { domains_enabled: true } } });
+  await platformRequest('PATCH', CONFIG_PATH, { body: { organization_settings: { domains_enabled: false } } });
   const domains = await platformRequest('PATCH', CONFIG_PATH, { body: { organization_settings: { domains_enabled: true } } });
   assert.equal(domains.status, 422, domains.text);
   assert.equal(domains.json.errors[0].code, 'form_conditional_param_missing');
