@@ -162,12 +162,17 @@ struct Acceptance {
 // Something that happened, for the event log (and the webhooks built from it).
 // It names what changed; the wire layer renders the payload right away.
 struct DomainEvent {
-  std::string type;                  // e.g. "organizationInvitation.created"
-  std::string object_kind;           // "organization", "organization_membership", "organization_invitation", "user", "session"
-  std::string id;                    // the object's id (for memberships: the membership id)
-  std::optional<std::string> org_id, user_id;  // to find a membership, or what a deleted object was
-  std::optional<Json> deleted;       // for *.deleted: the DeletedObject body, as the object is gone
-  std::optional<Membership> membership;  // a removed membership, rendered whole
+  DomainEvent(std::string type_, std::string object_kind_, std::string id_,
+              std::optional<std::string> org_id_ = std::nullopt, std::optional<std::string> user_id_ = std::nullopt)
+      : type(std::move(type_)), object_kind(std::move(object_kind_)), id(std::move(id_)),
+        org_id(std::move(org_id_)), user_id(std::move(user_id_)) {}
+
+  std::string type;         // e.g. "organizationInvitation.created"
+  std::string object_kind;  // "organization", "organization_membership", "organization_invitation", "user", "session"
+  std::string id;           // the object's id (for memberships: the membership id)
+  std::optional<std::string> org_id, user_id;  // to find a membership
+  std::optional<Json> deleted;                 // for *.deleted: the DeletedObject body, as the object is gone
+  std::optional<Membership> membership;        // a removed membership, rendered whole
 };
 
 struct SessionQuery {

@@ -22,7 +22,7 @@ bool valid_url(const std::string& s) {
 }
 
 DomainEvent invitation_event(const std::string& type, const Invitation& inv) {
-  return {type, "organization_invitation", inv.id, inv.organization_id, inv.user_id, std::nullopt};
+  return DomainEvent(type, "organization_invitation", inv.id, inv.organization_id, inv.user_id);
 }
 
 }  // namespace
@@ -285,7 +285,7 @@ Acceptance Instance::accept_invitation(const std::string& invitation_id, const s
   inv.status = "accepted";
   inv.user_id = user->id;
   inv.updated_at = now;
-  emit({"organizationMembership.created", "organization_membership", stored.id, org.id, user->id, std::nullopt});
+  emit(DomainEvent("organizationMembership.created", "organization_membership", stored.id, org.id, user->id));
   emit(invitation_event("organizationInvitation.accepted", inv));
   return {&inv, &stored, user};
 }

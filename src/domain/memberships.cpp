@@ -72,7 +72,7 @@ const Membership& Instance::add_membership(const std::string& org_id, const std:
   m.public_metadata = metadata.public_metadata.value_or(Json::object());
   m.private_metadata = metadata.private_metadata.value_or(Json::object());
   m.created_at = m.updated_at = now;
-  emit({"organizationMembership.created", "organization_membership", m.id, org.id, user_id, std::nullopt});
+  emit(DomainEvent("organizationMembership.created", "organization_membership", m.id, org.id, user_id));
   return memberships_.emplace(MembershipKey{org.id, user_id}, std::move(m)).first->second;
 }
 
@@ -85,7 +85,7 @@ const Membership& Instance::update_membership_role(const std::string& org_id, co
   require_membership_manager_remains(m, &role);
   m.role = role;
   m.updated_at = clock_.now_ms();
-  emit({"organizationMembership.updated", "organization_membership", m.id, org.id, user_id, std::nullopt});
+  emit(DomainEvent("organizationMembership.updated", "organization_membership", m.id, org.id, user_id));
   return m;
 }
 
@@ -97,7 +97,7 @@ const Membership& Instance::merge_membership_metadata(const std::string& org_id,
   if (patch.public_metadata) m.public_metadata = merge_metadata(m.public_metadata, *patch.public_metadata);
   if (patch.private_metadata) m.private_metadata = merge_metadata(m.private_metadata, *patch.private_metadata);
   m.updated_at = clock_.now_ms();
-  emit({"organizationMembership.updated", "organization_membership", m.id, org.id, user_id, std::nullopt});
+  emit(DomainEvent("organizationMembership.updated", "organization_membership", m.id, org.id, user_id));
   return m;
 }
 
@@ -108,7 +108,7 @@ Membership Instance::remove_membership(const std::string& org_id, const std::str
   memberships_.erase(MembershipKey{org.id, user_id});
   clear_active_organization(org.id, user_id);
   // The payload is the whole membership, rendered from this copy.
-  DomainEvent e{"organizationMembership.deleted", "organization_membership", removed.id, org.id, user_id, std::nullopt};
+  DomainEvent e("organizationMembership.deleted", "organization_membership", removed.id, org.id, user_id);
   e.membership = removed;
   emit(std::move(e));
   return removed;

@@ -82,7 +82,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
   o.created_at = in.created_at.value_or(now);
   o.updated_at = now;
   const Organization& stored = organizations_.emplace(o.id, std::move(o)).first->second;
-  emit({"organization.created", "organization", stored.id, stored.id, std::nullopt, std::nullopt});
+  emit(DomainEvent("organization.created", "organization", stored.id, stored.id, std::nullopt));
   if (in.created_by) {
     Membership m;
     m.id = ids_.next("orgmem");
@@ -91,8 +91,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
     m.user_id = *in.created_by;
     m.role = creator_role;
     m.created_at = m.updated_at = now;
-    emit({"organizationMembership.created", "organization_membership", m.id, m.organization_id, m.user_id,
-          std::nullopt});
+    emit(DomainEvent("organizationMembership.created", "organization_membership", m.id, m.organization_id, m.user_id));
     memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, std::move(m));
   }
   return stored;
@@ -184,7 +183,7 @@ const Organization& Instance::update_organization(const std::string& id, const O
   if (patch.replace_metadata.private_metadata) o.private_metadata = *patch.replace_metadata.private_metadata;
   o.updated_at = clock_.now_ms();
   stored = std::move(o);
-  emit({"organization.updated", "organization", stored.id, stored.id, std::nullopt, std::nullopt});
+  emit(DomainEvent("organization.updated", "organization", stored.id, stored.id, std::nullopt));
   return stored;
 }
 
@@ -196,8 +195,9 @@ Organization Instance::delete_organization(const std::string& id) {
     it = it->second.organization_id == removed.id ? invitations_.erase(it) : std::next(it);
   organizations_.erase(removed.id);
   clear_active_organization(removed.id, std::nullopt);
-  emit({"organization.deleted", "organization", removed.id, removed.id, std::nullopt,
-        Json{{"object", "organization"}, {"id", removed.id}, {"slug", removed.slug}, {"deleted", true}}});
+  DomainEvent deleted("organization.deleted", "organization", removed.id, removed.id);
+  deleted.deleted = Json{{"object", "organization"}, {"id", removed.id}, {"slug", removed.slug}, {"deleted", true}};
+  emit(std::move(deleted));
   return removed;
 }
 
@@ -207,7 +207,7 @@ const Organization& Instance::merge_organization_metadata(const std::string& id,
   if (patch.public_metadata) o.public_metadata = merge_metadata(o.public_metadata, *patch.public_metadata);
   if (patch.private_metadata) o.private_metadata = merge_metadata(o.private_metadata, *patch.private_metadata);
   o.updated_at = clock_.now_ms();
-  emit({"organization.updated", "organization", o.id, o.id, std::nullopt, std::nullopt});
+  emit(DomainEvent("organization.updated", "organization", o.id, o.id, std::nullopt));
   return o;
 }
 
@@ -217,7 +217,7 @@ const Organization& Instance::replace_organization_metadata(const std::string& i
   if (patch.public_metadata) o.public_metadata = *patch.public_metadata;
   if (patch.private_metadata) o.private_metadata = *patch.private_metadata;
   o.updated_at = clock_.now_ms();
-  emit({"organization.updated", "organization", o.id, o.id, std::nullopt, std::nullopt});
+  emit(DomainEvent("organization.updated", "organization", o.id, o.id, std::nullopt));
   return o;
 }
 

@@ -66,7 +66,8 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
         return StateProblem{at("roles", i, "permissions/" + std::to_string(k)),
                             "no permission has the key '" + r.permissions[k] + "'"};
   }
-  if (!role_keys.count(s.settings.domains_default_role))
+  // Empty while domains are off (turning them off forgets the role).
+  if (!s.settings.domains_default_role.empty() && !role_keys.count(s.settings.domains_default_role))
     return StateProblem{"/organization_settings/domains_default_role",
                         "no role has the key '" + s.settings.domains_default_role + "'"};
   std::set<std::string> set_keys;

@@ -71,7 +71,7 @@ const Session& Instance::create_session(const std::string& user_id, const std::o
   User& u = user_ref(user_id);
   u.last_sign_in_at = now;
   u.last_active_at = now;
-  emit({"session.created", "session", s.id, std::nullopt, user_id, std::nullopt});
+  emit(DomainEvent("session.created", "session", s.id, std::nullopt, user_id));
   return sessions_.emplace(s.id, std::move(s)).first->second;
 }
 
@@ -104,7 +104,7 @@ const Session& Instance::revoke_session(const std::string& id) {
   if (s.status == "active") {
     s.status = "revoked";
     s.updated_at = clock_.now_ms();
-    emit({"session.revoked", "session", s.id, std::nullopt, s.user_id, std::nullopt});
+    emit(DomainEvent("session.revoked", "session", s.id, std::nullopt, s.user_id));
   }
   return s;
 }

@@ -147,7 +147,7 @@ const User& Instance::create_user(const NewUser& in) {
   u.legal_accepted_at = in.legal_accepted_at;
   u.created_at = created;
   u.updated_at = now;
-  emit({"user.created", "user", u.id, std::nullopt, u.id, std::nullopt});
+  emit(DomainEvent("user.created", "user", u.id, std::nullopt, u.id));
   return users_.emplace(u.id, std::move(u)).first->second;
 }
 
@@ -354,7 +354,7 @@ const User& Instance::update_user(const std::string& id, const UserPatch& patch)
                              u.external_id != stored.external_id ? u.external_id : std::nullopt, {}, id);
   u.updated_at = clock_.now_ms();
   stored = std::move(u);
-  emit({"user.updated", "user", stored.id, std::nullopt, stored.id, std::nullopt});
+  emit(DomainEvent("user.updated", "user", stored.id, std::nullopt, stored.id));
   return stored;
 }
 
@@ -365,7 +365,9 @@ void Instance::delete_user(const std::string& id) {
   for (auto it = sessions_.begin(); it != sessions_.end();)
     it = it->second.user_id == id ? sessions_.erase(it) : std::next(it);
   users_.erase(id);
-  emit({"user.deleted", "user", id, std::nullopt, id, Json{{"object", "user"}, {"id", id}, {"deleted", true}}});
+  DomainEvent deleted("user.deleted", "user", id, std::nullopt, id);
+  deleted.deleted = Json{{"object", "user"}, {"id", id}, {"deleted", true}};
+  emit(std::move(deleted));
 }
 
 const User& Instance::merge_user_metadata(const std::string& id, const MetadataPatch& patch) {
@@ -375,7 +377,7 @@ const User& Instance::merge_user_metadata(const std::string& id, const MetadataP
   if (patch.private_metadata) u.private_metadata = merge_metadata(u.private_metadata, *patch.private_metadata);
   if (patch.unsafe_metadata) u.unsafe_metadata = merge_metadata(u.unsafe_metadata, *patch.unsafe_metadata);
   u.updated_at = clock_.now_ms();
-  emit({"user.updated", "user", u.id, std::nullopt, u.id, std::nullopt});
+  emit(DomainEvent("user.updated", "user", u.id, std::nullopt, u.id));
   return u;
 }
 
@@ -386,7 +388,7 @@ const User& Instance::replace_user_metadata(const std::string& id, const Metadat
   if (patch.private_metadata) u.private_metadata = *patch.private_metadata;
   if (patch.unsafe_metadata) u.unsafe_metadata = *patch.unsafe_metadata;
   u.updated_at = clock_.now_ms();
-  emit({"user.updated", "user", u.id, std::nullopt, u.id, std::nullopt});
+  emit(DomainEvent("user.updated", "user", u.id, std::nullopt, u.id));
   return u;
 }
 
