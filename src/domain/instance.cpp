@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/faults.hpp"
+
 namespace clerksim {
 
 // --- IdFilter
@@ -31,6 +33,7 @@ bool IdFilter::matches_any(const std::vector<std::string>& values) const {
 // --- metadata
 
 Json merge_metadata(const Json& stored, const Json& patch) {
+  if (faults::active(faults::Fault::merge_as_replace)) return patch;
   Json out = stored.is_object() ? stored : Json::object();
   out.merge_patch(patch);
   return out;
@@ -87,6 +90,7 @@ std::vector<Role> default_roles(IdGenerator& ids, int64_t now_ms) {
   admin.permissions = {"org:sys_profile:manage", "org:sys_profile:delete",  "org:sys_memberships:read",
                        "org:sys_memberships:manage", "org:sys_domains:read", "org:sys_domains:manage",
                        "org:sys_billing:read", "org:sys_billing:manage", "org:sys_entconns:manage"};
+  admin.builtin = true;
   admin.created_at = admin.updated_at = now_ms;
   Role member;
   member.id = ids.next("role");
@@ -94,6 +98,7 @@ std::vector<Role> default_roles(IdGenerator& ids, int64_t now_ms) {
   member.name = "Member";
   member.description = "Can read the member list and the billing details.";
   member.permissions = {"org:sys_memberships:read", "org:sys_billing:read"};
+  member.builtin = true;
   member.created_at = member.updated_at = now_ms;
   return {admin, member};
 }

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "core/faults.hpp"
 #include "core/text.hpp"
 #include "domain/instance.hpp"
 #include "domain/listing.hpp"
@@ -54,6 +55,7 @@ const Membership& Instance::add_membership(const std::string& org_id, const std:
   require_role_in_set(org, role);
   require_metadata_objects(metadata);
   int64_t seats = members_count(org.id) + pending_invitations_count(org.id);
+  if (faults::active(faults::Fault::seat_cap_off_by_one)) --seats;
   if (org.max_allowed_memberships > 0 && seats + 1 > org.max_allowed_memberships)
     throw ClerkError(403, "organization_membership_quota_exceeded", "organization membership quota exceeded",
                      "The organization allows " + std::to_string(org.max_allowed_memberships) +

@@ -103,6 +103,7 @@ struct Role {
   std::string name;
   std::string description;
   std::vector<std::string> permissions;  // permission keys, in catalogue order
+  bool builtin = false;  // one of the two roles every instance starts with (admin, member), whatever its key now
   int64_t created_at = 0;
   int64_t updated_at = 0;
 };

@@ -12,7 +12,6 @@ namespace clerksim {
 namespace {
 
 constexpr const char* kSystemPrefix = "org:sys_";
-const std::vector<std::string> kDefaultRoleKeys = {"org:admin", "org:member"};
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -263,8 +262,7 @@ bool Instance::is_creator_eligible(const Role& role) const {
 }
 
 void Instance::require_roles_quota() const {
-  auto custom = std::count_if(roles_.begin(), roles_.end(),
-                              [](const auto& kv) { return !contains(kDefaultRoleKeys, kv.second.key); });
+  auto custom = std::count_if(roles_.begin(), roles_.end(), [](const auto& kv) { return !kv.second.builtin; });
   if (custom >= settings_.max_allowed_roles)
     throw ClerkError(403, "organization_instance_roles_quota_exceeded", "organization roles quota exceeded",
                      "This instance already has its " + std::to_string(settings_.max_allowed_roles) +

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/faults.hpp"
 #include "core/text.hpp"
 #include "domain/instance.hpp"
 #include "domain/listing.hpp"
@@ -155,7 +156,8 @@ SessionClaims Instance::session_claims(const std::string& session_id) const {
       OrgClaims o{org.id, org.slug, m->second.role, {}};
       std::set<std::string> features;
       for (const auto& key : role_permissions(m->second.role)) {
-        if (starts_with(key, "org:sys_")) continue;  // system permissions never reach a token
+        // System permissions never reach a token.
+        if (starts_with(key, "org:sys_") && !faults::active(faults::Fault::system_permission_in_token)) continue;
         o.permissions.push_back(key);
         auto first = key.find(':'), second = key.find(':', first + 1);
         if (second != std::string::npos) features.insert(key.substr(first + 1, second - first - 1));

@@ -234,6 +234,7 @@ struct Loader {
     r.name = n.str("name").value_or(r.key);
     r.description = n.str("description").value_or("");
     r.permissions = n.strs("permissions");
+    r.builtin = n.flag("builtin").value_or(r.key == "org:admin" || r.key == "org:member");
     r.created_at = n.num("created_at").value_or(now);
     r.updated_at = n.num("updated_at").value_or(r.created_at);
     n.done();
@@ -454,7 +455,7 @@ Json dump_fixture(const InstanceState& s) {
   j["roles"] = Json::array();
   for (const auto& r : s.roles)
     j["roles"].push_back({{"id", r.id}, {"key", r.key}, {"name", r.name}, {"description", r.description},
-                          {"permissions", r.permissions}, {"created_at", r.created_at}, {"updated_at", r.updated_at}});
+                          {"permissions", r.permissions}, {"builtin", r.builtin}, {"created_at", r.created_at}, {"updated_at", r.updated_at}});
   j["role_sets"] = Json::array();
   for (const auto& rs : s.role_sets)
     j["role_sets"].push_back({{"id", rs.id}, {"key", rs.key}, {"name", rs.name}, {"description", opt(rs.description)},
