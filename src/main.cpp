@@ -1,5 +1,6 @@
 // clerk-sim: a deterministic, in-memory Clerk Backend API for development and CI.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -7,6 +8,7 @@
 #include "domain/tenancy.hpp"
 #include "http/server.hpp"
 #include "router/router.hpp"
+#include "scenario/runner.hpp"
 #include "wire/fixture.hpp"
 
 using namespace clerksim;
@@ -63,6 +65,30 @@ int serve(const ServeOptions& o, bool seed_given) {
   return 0;
 }
 
+struct RunOptions {
+  std::vector<std::string> paths;
+  std::string target;
+  std::string secret_key = "sk_test_clerksim_default";
+  std::string fixture = "fixtures/default.json";
+  std::string junit;
+};
+
+int run_scenarios(const RunOptions& o) {
+  std::unique_ptr<scenario::Target> target;
+  try {
+    target = o.target.empty() ? scenario::in_process_target(o.fixture) : scenario::http_target(o.target, o.secret_key);
+  } catch (const std::exception& e) {
+    std::cerr << "clerk-sim: cannot reach " << o.target << ": " << e.what() << "\n";
+    return 2;
+  }
+  if (!o.target.empty() && !target->has_control_plane())
+    std::cout << "note: " << o.target << " is not clerk-sim; control, token-check and authorize steps are skipped\n";
+  auto results = scenario::run_all(o.paths, *target, std::cout);
+  if (!o.junit.empty()) scenario::write_junit(results, o.junit);
+  bool failed = std::any_of(results.begin(), results.end(), [](const auto& r) { return !r.passed; });
+  return failed || results.empty() ? 1 : 0;
+}
+
 void print_routes() {
   for (const Route& r : routes()) std::printf("%-7s %s\n", r.method, r.path);
 }
@@ -92,8 +118,17 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("routes", "Print every route clerk-sim serves");
 
+  RunOptions run_opts;
+  auto* run_cmd = app.add_subcommand("run", "Run scenario files (or folders of them)");
+  run_cmd->add_option("paths", run_opts.paths, "Scenario files or folders")->required();
+  run_cmd->add_option("--target", run_opts.target, "URL of a running server (default: in-process, fresh per file)");
+  run_cmd->add_option("--secret-key", run_opts.secret_key, "Secret key for --target")->capture_default_str();
+  run_cmd->add_option("--fixture", run_opts.fixture, "Fixture of scenarios that name none")->capture_default_str();
+  run_cmd->add_option("--junit", run_opts.junit, "Also write a JUnit XML report here");
+
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return serve(serve_opts, seed_opt->count() > 0);
   if (app.got_subcommand("routes")) print_routes();
+  if (run_cmd->parsed()) return run_scenarios(run_opts);
   return 0;
 }
