@@ -8,6 +8,8 @@
 #include "domain/tenancy.hpp"
 #include "http/server.hpp"
 #include "router/router.hpp"
+#include "core/faults.hpp"
+#include "scenario/checker.hpp"
 #include "scenario/runner.hpp"
 #include "wire/fixture.hpp"
 
@@ -71,9 +73,18 @@ struct RunOptions {
   std::string secret_key = "sk_test_clerksim_default";
   std::string fixture = "fixtures/default.json";
   std::string junit;
+  std::string fault;
 };
 
 int run_scenarios(const RunOptions& o) {
+  if (!o.fault.empty()) {
+    faults::Fault f{};
+    if (!faults::parse(o.fault, f)) {
+      std::cerr << "clerk-sim: unknown fault '" << o.fault << "'\n";
+      return 2;
+    }
+    faults::inject(f);
+  }
   std::unique_ptr<scenario::Target> target;
   try {
     target = o.target.empty() ? scenario::in_process_target(o.fixture) : scenario::http_target(o.target, o.secret_key);
@@ -125,10 +136,23 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--secret-key", run_opts.secret_key, "Secret key for --target")->capture_default_str();
   run_cmd->add_option("--fixture", run_opts.fixture, "Fixture of scenarios that name none")->capture_default_str();
   run_cmd->add_option("--junit", run_opts.junit, "Also write a JUnit XML report here");
+  run_cmd->add_option("--inject-fault", run_opts.fault, "Self-test: break one rule in-process (see check)");
+
+  scenario::CheckOptions check_opts;
+  auto* check_cmd = app.add_subcommand("check", "Property-based check of Clerk's invariants over random operations");
+  check_cmd->add_option("--runs", check_opts.runs, "Random sequences to try")->capture_default_str();
+  check_cmd->add_option("--seed", check_opts.seed, "Seed of the generator")->capture_default_str();
+  check_cmd->add_option("--max-steps", check_opts.max_steps, "Longest sequence")->capture_default_str();
+  check_cmd->add_option("--fixture", check_opts.fixture, "Fixture every sequence starts from")->capture_default_str();
+  check_cmd->add_option("--out", check_opts.out, "Write the shrunk counterexample here as a scenario file");
+  check_cmd->add_option("--inject-fault", check_opts.fault,
+                        "Self-test: break one rule (merge_as_replace, seat_cap_off_by_one, stale_token_live, "
+                        "system_permission_in_token) to show the checker notices");
 
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return serve(serve_opts, seed_opt->count() > 0);
   if (app.got_subcommand("routes")) print_routes();
   if (run_cmd->parsed()) return run_scenarios(run_opts);
+  if (check_cmd->parsed()) return scenario::run_check(check_opts, std::cout);
   return 0;
 }

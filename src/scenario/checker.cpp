@@ -1,0 +1,567 @@
+#include "scenario/checker.hpp"
+
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "core/faults.hpp"
+#include "domain/rules.hpp"
+#include "domain/tenancy.hpp"
+#include "router/router.hpp"
+#include "wire/fixture.hpp"
+
+namespace clerksim::scenario {
+
+namespace {
+
+// One generated operation. The integers pick entities and values; the meaning of
+// each is decided when the operation runs, so shrinking keeps sequences valid.
+struct Op {
+  int kind = 0;
+  int a = 0, b = 0, c = 0;
+};
+
+enum Kind {
+  kCreateUser, kDeleteUser, kCreateOrg, kDeleteOrg, kAddMember, kChangeRole, kRemoveMember, kInvite, kRevoke,
+  kAccept, kAdvanceClock, kMergeMetadata, kReplaceMetadata, kCreateCustomRole, kCreateSession, kSwitchOrg,
+  kMintToken, kAuthorize, kKindCount
+};
+
+const char* kind_name(int k) {
+  static const char* names[] = {"create_user", "delete_user", "create_org", "delete_org", "add_member",
+                                "change_role", "remove_member", "invite", "revoke", "accept", "advance_clock",
+                                "merge_metadata", "replace_metadata", "create_custom_role", "create_session",
+                                "switch_org", "mint_token", "authorize"};
+  return names[k];
+}
+
+// A recorded step of the scenario a failure becomes.
+struct Recorded {
+  Json step;
+};
+
+struct Violation {
+  std::string message;
+  Json step;  // the step (with its expectation) that shows it
+};
+
+// The reference model: what Clerk's rules imply, kept beside the instance.
+struct Model {
+  struct Token {
+    std::string jwt, session, org_id, org_slug, role;
+    std::set<std::string> permissions;  // custom permissions of the role at mint time
+    std::string var;                    // the name the scenario saves it under
+  };
+  std::vector<std::string> users, orgs, sessions, roles = {"org:admin", "org:member"};
+  std::map<std::string, std::string> invitation_org;  // invitation -> organization
+  std::vector<std::string> invitations;
+  std::map<std::string, std::string> invitation_status;
+  std::map<std::string, Json> public_metadata;            // organization -> what it must be
+  std::map<std::string, std::set<std::string>> role_custom_permissions;
+  std::vector<Token> tokens;
+  // Deleting a user is never refused, so it may leave an organization without anyone
+  // who can manage members; Clerk then flags it (missing_member_with_elevated_permissions).
+  std::set<std::string> may_lack_manager;
+  std::set<std::string> managed;  // organizations that had a member manager at the last check
+  int counter = 0;
+};
+
+class Run {
+ public:
+  Run(const InstanceState& fixture) : tenancy_(fixture, ClockMode::frozen, TenancyMode::fixed), dispatcher_(tenancy_) {
+    key_ = fixture.info.secret_key;
+    for (const auto& u : fixture.users) model_.users.push_back(u.id);
+    for (const auto& o : fixture.organizations) {
+      model_.orgs.push_back(o.id);
+      model_.public_metadata[o.id] = o.public_metadata;
+    }
+  }
+
+  std::vector<Json> steps;                // every request made by operations, as scenario steps
+  std::vector<std::string> bodies;        // every response body, for the replay comparison
+  std::optional<Violation> violation;
+
+  void apply(const Op& op) {
+    perform(op);
+    if (!violation) check_invariants();
+  }
+
+ private:
+  // --- plumbing
+
+  std::pair<int, Json> call(const std::string& method, const std::string& path, const Json& body = nullptr,
+                            std::optional<Json> expect = std::nullopt) {
+    Request r;
+    r.method = method;
+    r.target = path;
+    r.headers["Authorization"] = "Bearer " + key_;
+    r.headers["Content-Type"] = "application/json";
+    if (!body.is_null()) r.body = body.dump();
+    std::string before = method == "GET" ? "" : state_dump();
+    Response res = dispatcher_.handle(r);
+    Json parsed = res.body.empty() ? Json(nullptr) : Json::parse(res.body);
+    bool control = path.rfind("/__sim", 0) == 0;
+    Json step = {{control ? "control" : "request", {{"method", method}, {"path", path}}}};
+    if (!body.is_null()) step[control ? "control" : "request"]["body"] = body;
+    step["expect"] = expect ? *expect : Json{{"status", res.status}};
+    steps.push_back(step);
+    bodies.push_back(res.body);
+    // A request that was refused leaves no trace.
+    if (res.status >= 400 && method != "GET" && state_dump() != before)
+      fail("a refused " + method + " " + path + " changed the instance's state", step);
+    return {res.status, parsed};
+  }
+
+  // Reads that only check: not part of the scenario.
+  Json peek(const std::string& path) {
+    Request r{"GET", path, {}, ""};
+    r.headers["Authorization"] = "Bearer " + key_;
+    Response res = dispatcher_.handle(r);
+    return Json::parse(res.body);
+  }
+
+  std::string state_dump() { return peek("/__sim/state").dump(); }
+
+  void fail(const std::string& message, Json step) {
+    if (!violation) violation = Violation{message, std::move(step)};
+  }
+
+  template <class T>
+  static const T* pick(const std::vector<T>& v, int i) {
+    return v.empty() ? nullptr : &v[static_cast<size_t>(i) % v.size()];
+  }
+
+  std::string role_of(const std::string& org, const std::string& user) {
+    Json page = peek("/v1/organizations/" + org + "/memberships?limit=500");
+    for (const auto& m : page["data"])
+      if (m["public_user_data"]["user_id"] == user) return m["role"];
+    return "";
+  }
+
+  // --- operations
+
+  void perform(const Op& op) {
+    const int n = ++model_.counter;
+    switch (op.kind) {
+      case kCreateUser: {
+        auto [st, body] = call("POST", "/v1/users", {{"email_address", {"user" + std::to_string(n) + "@check.test"}}});
+        if (st == 200) model_.users.push_back(body["id"]);
+        break;
+      }
+      case kDeleteUser: {
+        auto u = pick(model_.users, op.a);
+        if (!u) break;
+        std::string id = *u;
+        Json memberships = peek("/v1/users/" + id + "/organization_memberships?limit=500");
+        if (call("DELETE", "/v1/users/" + id).first == 200) {
+          model_.users.erase(std::find(model_.users.begin(), model_.users.end(), id));
+          for (const auto& m : memberships["data"]) model_.may_lack_manager.insert(m["organization"]["id"]);
+        }
+        break;
+      }
+      case kCreateOrg: {
+        Json body = {{"name", "Org " + std::to_string(n)}, {"max_allowed_memberships", op.b % 4}};
+        if (auto u = pick(model_.users, op.a); u && op.c % 2 == 0) body["created_by"] = *u;
+        auto [st, res] = call("POST", "/v1/organizations", body);
+        if (st == 200) {
+          model_.orgs.push_back(res["id"]);
+          model_.public_metadata[res["id"]] = Json::object();
+        }
+        break;
+      }
+      case kDeleteOrg: {
+        auto o = pick(model_.orgs, op.a);
+        if (!o) break;
+        std::string id = *o;
+        if (call("DELETE", "/v1/organizations/" + id).first == 200)
+          model_.orgs.erase(std::find(model_.orgs.begin(), model_.orgs.end(), id));
+        break;
+      }
+      case kAddMember: {
+        auto o = pick(model_.orgs, op.a);
+        auto u = pick(model_.users, op.b);
+        auto r = pick(model_.roles, op.c);
+        if (!o || !u) break;
+        Json org = peek("/v1/organizations/" + *o + "?include_members_count=true");
+        int64_t cap = org["max_allowed_memberships"], seats = org["members_count"].get<int64_t>() +
+                                                               org["pending_invitations_count"].get<int64_t>();
+        bool full = cap > 0 && seats + 1 > cap;
+        std::optional<Json> expect;
+        if (full) expect = Json{{"status", 403}, {"body", {{"errors", {{{"code", "organization_membership_quota_exceeded"}}}}}}};
+        auto [st, res] = call("POST", "/v1/organizations/" + *o + "/memberships", {{"user_id", *u}, {"role", *r}}, expect);
+        if (full && st == 200) fail("a member was added beyond the seat cap of " + std::to_string(cap), steps.back());
+        break;
+      }
+      case kChangeRole: {
+        auto o = pick(model_.orgs, op.a);
+        auto u = pick(model_.users, op.b);
+        auto r = pick(model_.roles, op.c);
+        if (o && u) call("PATCH", "/v1/organizations/" + *o + "/memberships/" + *u, {{"role", *r}});
+        break;
+      }
+      case kRemoveMember: {
+        auto o = pick(model_.orgs, op.a);
+        auto u = pick(model_.users, op.b);
+        if (o && u) call("DELETE", "/v1/organizations/" + *o + "/memberships/" + *u);
+        break;
+      }
+      case kInvite: {
+        auto o = pick(model_.orgs, op.a);
+        auto r = pick(model_.roles, op.c);
+        if (!o) break;
+        std::string email = "invitee" + std::to_string(op.b % 6) + "@check.test";
+        auto [st, res] = call("POST", "/v1/organizations/" + *o + "/invitations", {{"email_address", email}, {"role", *r}});
+        if (st == 200) {
+          model_.invitations.push_back(res["id"]);
+          model_.invitation_org[res["id"]] = *o;
+          model_.invitation_status[res["id"]] = "pending";
+        }
+        break;
+      }
+      case kRevoke: {
+        auto i = pick(model_.invitations, op.a);
+        if (i) call("POST", "/v1/organizations/" + model_.invitation_org[*i] + "/invitations/" + *i + "/revoke");
+        break;
+      }
+      case kAccept: {
+        auto i = pick(model_.invitations, op.a);
+        if (!i) break;
+        auto [st, res] = call("POST", "/__sim/invitations/" + *i + "/accept");
+        if (st == 200 && std::find(model_.users.begin(), model_.users.end(), res["user"]["id"]) == model_.users.end())
+          model_.users.push_back(res["user"]["id"]);
+        break;
+      }
+      case kAdvanceClock:
+        call("POST", "/__sim/clock", {{"advance_ms", int64_t{op.a % 40} * 24 * 3600 * 1000}});
+        break;
+      case kMergeMetadata: {
+        auto o = pick(model_.orgs, op.a);
+        if (!o) break;
+        Json value = op.b % 3 == 0 ? Json(nullptr) : (op.b % 3 == 1 ? Json(op.c) : Json{{"n", op.c}, {"m", nullptr}});
+        Json patch = {{"k" + std::to_string(op.a % 3), value}};
+        Json expected = model_.public_metadata[*o];
+        expected.merge_patch(patch);
+        auto [st, res] = call("PATCH", "/v1/organizations/" + *o + "/metadata", {{"public_metadata", patch}},
+                              Json{{"status", 200}, {"body", {{"public_metadata", expected}}}});
+        if (st == 200) {
+          if (res["public_metadata"] != expected)
+            return fail("PATCH /metadata gave " + res["public_metadata"].dump() + " where a deep merge gives " +
+                            expected.dump(),
+                        steps.back());
+          model_.public_metadata[*o] = expected;
+        }
+        break;
+      }
+      case kReplaceMetadata: {
+        auto o = pick(model_.orgs, op.a);
+        if (!o) break;
+        Json value = {{"k" + std::to_string(op.b % 3), op.c}};
+        auto [st, res] = call("PUT", "/v1/organizations/" + *o + "/metadata", {{"public_metadata", value}},
+                              Json{{"status", 200}, {"body", {{"public_metadata", value}}}});
+        if (st == 200) {
+          if (res["public_metadata"] != value)
+            return fail("PUT /metadata gave " + res["public_metadata"].dump() + " instead of " + value.dump(),
+                        steps.back());
+          model_.public_metadata[*o] = value;
+        }
+        break;
+      }
+      case kCreateCustomRole: {
+        std::string feature = "f" + std::to_string(op.a % 3), action = "act" + std::to_string(op.b % 2);
+        std::string perm_key = "org:" + feature + ":" + action;
+        Json perms = peek("/v1/organization_permissions?limit=500&query=" + perm_key);
+        std::string perm_id;
+        for (const auto& p : perms["data"])
+          if (p["key"] == perm_key) perm_id = p["id"];
+        if (perm_id.empty()) {
+          auto [st, res] = call("POST", "/v1/organization_permissions", {{"name", perm_key}, {"key", perm_key}});
+          if (st != 200) break;
+          perm_id = res["id"];
+        }
+        std::string role_key = "org:role" + std::to_string(op.c % 4);
+        auto [st, res] = call("POST", "/v1/organization_roles",
+                              {{"name", role_key}, {"key", role_key}, {"permissions", {perm_id}},
+                               {"include_in_initial_role_set", true}});
+        if (st == 200) {
+          model_.roles.push_back(role_key);
+          model_.role_custom_permissions[role_key] = {perm_key};
+        }
+        break;
+      }
+      case kCreateSession: {
+        auto u = pick(model_.users, op.a);
+        if (!u) break;
+        auto [st, res] = call("POST", "/v1/sessions", {{"user_id", *u}});
+        if (st == 200) model_.sessions.push_back(res["id"]);
+        break;
+      }
+      case kSwitchOrg: {
+        auto s = pick(model_.sessions, op.a);
+        auto o = pick(model_.orgs, op.b);
+        if (s && o) call("POST", "/__sim/sessions/" + *s + "/active_organization", {{"organization_id", *o}});
+        break;
+      }
+      case kMintToken: {
+        auto s = pick(model_.sessions, op.a);
+        if (!s) break;
+        Json session = peek("/v1/sessions/" + *s);
+        auto [st, res] = call("POST", "/v1/sessions/" + *s + "/tokens");
+        if (st != 200) break;
+        Model::Token t{res["jwt"], *s, "", "", "", {}, "token" + std::to_string(model_.tokens.size() + 1)};
+        // Replays mint their own token (a recorded one would carry this run's claims).
+        steps.back() = {{"token", {{"session", *s}}}, {"save", {{t.var, "."}}}};
+        if (session.value("status", "") == "active" && session["last_active_organization_id"].is_string()) {
+          t.org_id = session["last_active_organization_id"];
+          t.org_slug = peek("/v1/organizations/" + t.org_id)["slug"];
+          t.role = role_of(t.org_id, session["user_id"]);
+          t.permissions = model_.role_custom_permissions[t.role];
+        }
+        model_.tokens.push_back(t);
+        break;
+      }
+      case kAuthorize: {
+        auto t = pick(model_.tokens, op.a);
+        if (!t) break;
+        std::string asked = "org:" + std::string("f") + std::to_string(op.b % 3) + ":act" + std::to_string(op.c % 2);
+        bool expected = !t->org_id.empty() && t->permissions.count(asked) > 0;
+        Json expect = {{"allowed", expected}};
+        auto [st, res] = call("POST", "/__sim/authorize", {{"token", t->jwt}, {"check", {{"permission", asked}}}});
+        // A token made for an hour or a day ago has expired; its answers are not about this check.
+        if (st != 200) break;
+        steps.back() = {{"authorize", {{"token", "${" + t->var + "}"}, {"check", {{"permission", asked}}}}},
+                        {"expect", expect}};
+        if (res["allowed"] != expected)
+          fail("has({permission: '" + asked + "'}) answered " + res["allowed"].dump() + " for a token minted with role '" +
+                   t->role + "'",
+               steps.back());
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // --- invariants, after every operation
+
+  void check_invariants() {
+    Json state = peek("/__sim/state");
+    InstanceState loaded;
+    try {
+      loaded = load_fixture(state, 0, false);
+    } catch (const std::exception& e) {
+      return fail(std::string("the state no longer holds together: ") + e.what(),
+                  {{"control", {{"method", "GET"}, {"path", "/__sim/state"}}}});
+    }
+    int64_t now = loaded.clock_ms;
+    std::map<std::string, const Role*> roles;
+    for (const auto& r : loaded.roles) roles[r.key] = &r;
+    std::map<std::string, const RoleSet*> sets;
+    for (const auto& s : loaded.role_sets) sets[s.key] = &s;
+    Json listed = peek("/v1/organizations?include_members_count=true&limit=500");
+    std::map<std::string, Json> by_id;
+    for (const auto& o : listed["data"]) by_id[o["id"]] = o;
+    std::set<std::string> slugs;
+    for (const auto& o : loaded.organizations) {
+      Json step = {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.slug}}},
+                   {"expect", {{"status", 200}, {"body", {{"id", o.id}}}}}};
+      if (!valid_slug(o.slug) || !slugs.insert(o.slug).second) return fail("slug '" + o.slug + "' is malformed or taken twice", step);
+      if (peek("/v1/organizations/" + o.slug).value("id", "") != o.id) return fail("slug '" + o.slug + "' does not resolve", step);
+      int64_t members = 0, pending = 0;
+      bool manager = false;
+      for (const auto& m : loaded.memberships) {
+        if (m.organization_id != o.id) continue;
+        ++members;
+        const Role* r = roles[m.role];
+        if (r && std::count(r->permissions.begin(), r->permissions.end(), "org:sys_memberships:manage")) manager = true;
+        const RoleSet* set = sets[o.role_set_key.value_or("")];
+        if (set && !std::count(set->roles.begin(), set->roles.end(), m.role))
+          return fail("a member of " + o.id + " holds " + m.role + ", which its role set lacks", step);
+      }
+      for (const auto& inv : loaded.invitations)
+        if (inv.organization_id == o.id && inv.status == "pending" && now < inv.expires_at) ++pending;
+      Json counts = {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.id + "?include_members_count=true"}}},
+                     {"expect", {{"status", 200}, {"body", {{"members_count", members}, {"pending_invitations_count", pending}}}}}};
+      if (by_id[o.id]["members_count"] != members || by_id[o.id]["pending_invitations_count"] != pending)
+        return fail("the counts of " + o.id + " disagree with its lists", counts);
+      if (o.max_allowed_memberships > 0 && members + pending > o.max_allowed_memberships)
+        return fail(o.id + " holds " + std::to_string(members + pending) + " seats over its cap of " +
+                        std::to_string(o.max_allowed_memberships),
+                    counts);
+      bool lost = model_.managed.count(o.id) > 0 && !manager && members > 0;
+      if (manager) model_.managed.insert(o.id);
+      else model_.managed.erase(o.id);
+      if (lost) {
+        Json flagged = {{"request", {{"method", "GET"},
+                                     {"path", "/v1/organizations/" + o.id + "?include_missing_member_with_elevated_permissions=true"}}},
+                        {"expect", {{"status", 200}, {"body", {{"missing_member_with_elevated_permissions", true}}}}}};
+        if (!model_.may_lack_manager.count(o.id))
+          return fail(o.id + " lost its last member who can manage members", counts);
+        if (peek("/v1/organizations/" + o.id + "?include_missing_member_with_elevated_permissions=true")
+                ["missing_member_with_elevated_permissions"] != true)
+          return fail(o.id + " lacks a member manager but does not say so", flagged);
+      }
+      auto meta = model_.public_metadata.find(o.id);
+      if (meta != model_.public_metadata.end() && meta->second != o.public_metadata)
+        return fail("the metadata of " + o.id + " is " + o.public_metadata.dump() + ", not " + meta->second.dump(),
+                    {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.id}}},
+                     {"expect", {{"status", 200}, {"body", {{"public_metadata", meta->second}}}}}});
+    }
+    Json all_members = peek("/v1/organization_memberships?limit=500");
+    for (const auto& m : all_members["data"]) {
+      const Role* r = roles[m["role"].get<std::string>()];
+      if (!r || m["permissions"] != Json(r->permissions))
+        return fail("a membership's permissions differ from its role's",
+                    {{"request", {{"method", "GET"}, {"path", "/v1/organization_memberships?limit=500"}}}});
+    }
+    for (const auto& inv : loaded.invitations) {
+      std::string status = inv.status == "pending" && now >= inv.expires_at ? "expired" : inv.status;
+      auto known = model_.invitation_status.find(inv.id);
+      if (known != model_.invitation_status.end() && known->second != "pending" && known->second != status)
+        return fail("invitation " + inv.id + " went from " + known->second + " to " + status,
+                    {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + inv.organization_id + "/invitations/" + inv.id}}},
+                     {"expect", {{"body", {{"status", known->second}}}}}});
+      model_.invitation_status[inv.id] = status;
+    }
+    for (const auto& s : loaded.sessions) {
+      bool pending = s.status == "active" && now < s.expire_at && loaded.settings.force_organization_selection &&
+                     !s.last_active_organization_id;
+      if (pending && s.last_active_organization_id) return fail("a pending session has an active organization", nullptr);
+    }
+    // Tokens keep what they said at mint time, and never carry system permissions.
+    for (const auto& t : model_.tokens) {
+      Request r{"POST", "/__sim/authorize", {}, Json{{"token", t.jwt}, {"check", Json::object()}}.dump()};
+      r.headers["Authorization"] = "Bearer " + key_;
+      Response res = dispatcher_.handle(r);
+      if (res.status != 200) continue;  // expired by now
+      Json auth = Json::parse(res.body)["auth"];
+      Json expected_auth = {{"org_id", t.org_id.empty() ? Json(nullptr) : Json(t.org_id)},
+                            {"org_slug", t.org_slug.empty() ? Json(nullptr) : Json(t.org_slug)},
+                            {"org_role", t.role.empty() ? Json(nullptr) : Json(t.role)}};
+      Json step = {{"authorize", {{"token", "${" + t.var + "}"}, {"check", Json::object()}}},
+                   {"expect", {{"auth", expected_auth}}}};
+      if (auth["org_id"] != expected_auth["org_id"] || auth["org_slug"] != expected_auth["org_slug"] ||
+          auth["org_role"] != expected_auth["org_role"])
+        return fail("a token minted for " + expected_auth.dump() + " now reads " + auth.dump(), step);
+      for (const auto& p : auth["org_permissions"])
+        if (p.get<std::string>().rfind("org:sys_", 0) == 0) {
+          step["expect"]["auth"]["org_permissions"] = Json(std::vector<std::string>(t.permissions.begin(), t.permissions.end()));
+          return fail("a token carries the system permission " + p.get<std::string>(), step);
+        }
+    }
+  }
+
+  Tenancy tenancy_;
+  Dispatcher dispatcher_;
+  std::string key_;
+  Model model_;
+};
+
+rc::Gen<Op> gen_op() {
+  return rc::gen::build<Op>(rc::gen::set(&Op::kind, rc::gen::inRange(0, static_cast<int>(kKindCount))),
+                            rc::gen::set(&Op::a, rc::gen::inRange(0, 8)), rc::gen::set(&Op::b, rc::gen::inRange(0, 8)),
+                            rc::gen::set(&Op::c, rc::gen::inRange(0, 8)));
+}
+
+struct Counterexample {
+  std::vector<Op> ops;
+  std::string message;
+  std::vector<Json> steps;
+};
+
+Json as_scenario(const Counterexample& ce, const std::string& fault) {
+  Json steps = Json::array();
+  for (const auto& s : ce.steps) steps.push_back(s);
+  std::string list;
+  for (const auto& op : ce.ops) list += (list.empty() ? "" : ", ") + std::string(kind_name(op.kind));
+  return {{"name", "invariant broken: " + ce.message},
+          {"description", "Found by clerk-sim check" + (fault.empty() ? std::string() : " with --inject-fault " + fault) +
+                              " and shrunk to " + std::to_string(ce.ops.size()) + " operations (" + list +
+                              "). The last step shows the broken rule."},
+          {"steps", steps}};
+}
+
+}  // namespace
+
+int run_check(const CheckOptions& options, std::ostream& out) {
+  faults::Fault fault = faults::Fault::none;
+  if (!options.fault.empty() && !faults::parse(options.fault, fault)) {
+    out << "unknown fault '" << options.fault << "'; known:";
+    for (const auto& n : faults::names()) out << " " << n;
+    out << "\n";
+    return 2;
+  }
+  faults::inject(fault);
+  InstanceState fixture = load_fixture_file(options.fixture, 0, true);
+
+  std::optional<Counterexample> smallest;
+  auto property = [&] {
+    // Integer ranges scale with size in RapidCheck: the operations get the full
+    // nominal size, the sequence length the step limit.
+    const auto ops = *rc::gen::resize(options.max_steps,
+                                      rc::gen::container<std::vector<Op>>(rc::gen::resize(100, gen_op())));
+    Run first(fixture), second(fixture);
+    for (size_t i = 0; i < ops.size(); ++i) {
+      first.apply(ops[i]);
+      if (first.violation) {
+        Counterexample ce{std::vector<Op>(ops.begin(), ops.begin() + static_cast<long>(i) + 1),
+                          first.violation->message, first.steps};
+        // The steps end with the one that shows the violation.
+        if (!first.violation->step.is_null()) {
+          if (ce.steps.empty() || ce.steps.back() != first.violation->step) ce.steps.push_back(first.violation->step);
+        }
+        smallest = ce;  // shrinking ends on its smallest failing sequence, so the last failure is it
+        RC_FAIL(first.violation->message);
+      }
+      second.apply(ops[i]);
+    }
+    // The same operations on a second instance answer byte for byte the same.
+    if (first.bodies != second.bodies) {
+      smallest = Counterexample{ops, "replaying the same operations gave different responses", first.steps};
+      RC_FAIL("replaying the same operations gave different responses");
+    }
+  };
+
+  // RapidCheck reads its settings once, from RC_PARAMS; give it ours before that.
+  setenv("RC_PARAMS", ("seed=" + std::to_string(options.seed) + " noshrink=0").c_str(), 1);
+  rc::detail::TestParams params;
+  params.seed = options.seed;
+  params.maxSuccess = options.runs;
+  params.maxSize = options.max_steps;
+  params.disableShrinking = false;
+  out << "clerk-sim check: " << options.runs << " runs, seed " << options.seed << ", at most " << options.max_steps
+      << " steps" << (options.fault.empty() ? "" : ", fault " + options.fault) << "\n";
+  rc::detail::TestResult result = rc::detail::checkTestable(property, rc::detail::TestMetadata{}, params);
+  faults::inject(faults::Fault::none);
+  rc::detail::FailureResult failure;
+  if (!result.match(failure)) {
+    rc::detail::SuccessResult success;
+    if (result.match(success)) {
+      out << options.runs << " passed, 0 failed\n";
+      return 0;
+    }
+    rc::detail::printResultMessage(result, out);
+    out << "\n";
+    return 1;
+  }
+  out << "counterexample after " << failure.numSuccess << " passing runs: " << (smallest ? smallest->message : failure.description)
+      << "\n";
+  if (smallest) {
+    out << "shrunk to " << smallest->ops.size() << " operations:";
+    for (const auto& op : smallest->ops) out << " " << kind_name(op.kind) << "(" << op.a << "," << op.b << "," << op.c << ")";
+    out << "\n";
+    if (!options.out.empty()) {
+      std::ofstream(options.out) << as_scenario(*smallest, options.fault).dump(2) << "\n";
+      out << "wrote " << options.out << "; replay with: clerk-sim run " << options.out
+          << (options.fault.empty() ? "" : " --inject-fault " + options.fault) << "\n";
+    }
+  }
+  out << "0 passed, 1 failed\n";
+  return 1;
+}
+
+}  // namespace clerksim::scenario
