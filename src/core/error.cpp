@@ -28,6 +28,12 @@ ClerkError ClerkError::param_type(const std::string& p, const std::string& type)
           param(p)};
 }
 
+// A JSON body that parses but holds a field of the wrong type is, for Clerk, a value
+// that failed to decode: form_param_value_invalid.
+ClerkError ClerkError::body_type(const std::string& p, const std::string& type) {
+  return {422, "form_param_value_invalid", "is invalid", "The field '" + p + "' must be " + type + ".", param(p)};
+}
+
 ClerkError ClerkError::param_unknown(const std::string& p) {
   return {422, "form_param_unknown", "is unknown", "'" + p + "' is not a parameter this request accepts.",
           param(p)};

@@ -21,7 +21,8 @@ struct ClerkError : std::runtime_error {
   // Shorthands for the families used all over the domain.
   static ClerkError not_found(const std::string& what, const std::string& id);
   static ClerkError param_missing(const std::string& param);
-  static ClerkError param_type(const std::string& param, const std::string& type);
+  static ClerkError param_type(const std::string& param, const std::string& type);  // query and form parameters
+  static ClerkError body_type(const std::string& param, const std::string& type);   // JSON body fields
   static ClerkError param_unknown(const std::string& param);
   static ClerkError param_value(const std::string& param, const std::string& long_message);
   static ClerkError param_format(const std::string& param, const std::string& long_message);

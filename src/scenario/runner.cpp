@@ -204,7 +204,10 @@ std::string encode_query(const Json& query) {
     else
       params.append({k, v.is_string() ? v.get<std::string>() : v.dump()});
   }
-  return std::string(u.encoded_query());
+  // '+' is a space in form decoding, so a literal plus must travel as %2B.
+  std::string out;
+  for (char ch : std::string(u.encoded_query())) out += ch == '+' ? std::string("%2B") : std::string(1, ch);
+  return out;
 }
 
 Request build_request(const Json& spec) {

@@ -32,7 +32,7 @@ const Json* BodyReader::field(const std::string& key) {
 std::optional<std::string> BodyReader::string(const std::string& key) {
   const Json* v = field(key);
   if (!v) return std::nullopt;
-  if (!v->is_string()) throw ClerkError::param_type(key, "a string");
+  if (!v->is_string()) throw ClerkError::body_type(key, "a string");
   return v->get<std::string>();
 }
 
@@ -45,24 +45,24 @@ std::string BodyReader::required_string(const std::string& key) {
 std::optional<int64_t> BodyReader::integer(const std::string& key) {
   const Json* v = field(key);
   if (!v) return std::nullopt;
-  if (!v->is_number_integer()) throw ClerkError::param_type(key, "an integer");
+  if (!v->is_number_integer()) throw ClerkError::body_type(key, "an integer");
   return v->get<int64_t>();
 }
 
 std::optional<bool> BodyReader::boolean(const std::string& key) {
   const Json* v = field(key);
   if (!v) return std::nullopt;
-  if (!v->is_boolean()) throw ClerkError::param_type(key, "a boolean");
+  if (!v->is_boolean()) throw ClerkError::body_type(key, "a boolean");
   return v->get<bool>();
 }
 
 std::vector<std::string> BodyReader::strings(const std::string& key) {
   const Json* v = field(key);
   if (!v) return {};
-  if (!v->is_array()) throw ClerkError::param_type(key, "an array of strings");
+  if (!v->is_array()) throw ClerkError::body_type(key, "an array of strings");
   std::vector<std::string> out;
   for (const auto& item : *v) {
-    if (!item.is_string()) throw ClerkError::param_type(key, "an array of strings");
+    if (!item.is_string()) throw ClerkError::body_type(key, "an array of strings");
     out.push_back(item.get<std::string>());
   }
   return out;
@@ -71,7 +71,7 @@ std::vector<std::string> BodyReader::strings(const std::string& key) {
 std::optional<Json> BodyReader::object(const std::string& key) {
   const Json* v = field(key);
   if (!v) return std::nullopt;
-  if (!v->is_object()) throw ClerkError::param_type(key, "a JSON object");
+  if (!v->is_object()) throw ClerkError::body_type(key, "a JSON object");
   return *v;
 }
 

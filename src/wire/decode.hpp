@@ -1,6 +1,7 @@
 #pragma once
 // Request decoding with Clerk's errors: malformed JSON is 400 request_body_invalid,
-// a wrong type is 422 form_param_type_invalid, a missing field 422 form_param_missing,
+// a body field of the wrong type 422 form_param_value_invalid (a query parameter's:
+// form_param_type_invalid), a missing field 422 form_param_missing,
 // an unexpected field 422 form_param_unknown, each naming the parameter.
 #include "domain/instance.hpp"
 #include "wire/context.hpp"

@@ -125,14 +125,14 @@ TEST(DispatcherBody, NonObjectJson) {
 
 TEST(DispatcherBody, WrongTypeNamesTheParameter) {
   Api api;
-  EXPECT_TRUE(IsError(api.call("POST", "/v1/organizations", Json{{"name", 5}}), 422, "form_param_type_invalid",
+  EXPECT_TRUE(IsError(api.call("POST", "/v1/organizations", Json{{"name", 5}}), 422, "form_param_value_invalid",
                       "name"));
   EXPECT_TRUE(IsError(api.call("POST", "/v1/organizations", Json{{"name", "X"}, {"max_allowed_memberships", "3"}}), 422,
-                      "form_param_type_invalid", "max_allowed_memberships"));
+                      "form_param_value_invalid", "max_allowed_memberships"));
   EXPECT_TRUE(IsError(api.call("POST", "/v1/users", Json{{"email_address", "a@b.test"}}), 422,
-                      "form_param_type_invalid", "email_address"));
+                      "form_param_value_invalid", "email_address"));
   EXPECT_TRUE(IsError(api.call("PATCH", "/v1/organizations/org_acme", Json{{"admin_delete_enabled", "yes"}}), 422,
-                      "form_param_type_invalid", "admin_delete_enabled"));
+                      "form_param_value_invalid", "admin_delete_enabled"));
 }
 
 TEST(DispatcherBody, UnknownFieldNamesTheParameter) {
