@@ -41,6 +41,10 @@ bool in(const std::vector<std::string>& list, const std::string& v) {
 // "u:x" (user:) the user's; an unknown scope fails.
 bool billing_check(const std::string& claim, const std::string& asked) {
   if (claim.empty()) return false;
+  // An element without a scope makes the SDK's parser throw, which fails the check.
+  std::stringstream items(claim);
+  for (std::string item; std::getline(items, item, ',');)
+    if (trim(item).find(':') == std::string::npos) return false;
   Scoped scoped = split_by_scope(claim);
   auto colon = asked.find(':');
   if (colon == std::string::npos) return in(scoped.org, asked) || in(scoped.user, asked);

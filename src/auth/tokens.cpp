@@ -45,6 +45,37 @@ std::pair<std::string, std::string> feature_and_action(const std::string& key) {
   return {key.substr(first + 1, second - first - 1), key.substr(second + 1)};
 }
 
+// fpm values are decimal integers of any size: one bit per action, least significant first.
+std::string bits_to_decimal(const std::vector<bool>& bits) {
+  std::string digits = "0";  // little-endian decimal digits
+  for (size_t i = bits.size(); i-- > 0;) {
+    int carry = bits[i] ? 1 : 0;
+    for (char& d : digits) {  // digits = digits * 2 + carry
+      int v = (d - '0') * 2 + carry;
+      d = static_cast<char>('0' + v % 10);
+      carry = v / 10;
+    }
+    if (carry) digits += static_cast<char>('0' + carry);
+  }
+  return std::string(digits.rbegin(), digits.rend());
+}
+
+std::vector<bool> decimal_to_bits(std::string digits) {  // digits: big-endian, all 0-9
+  std::vector<bool> bits;
+  while (!(digits.empty() || (digits.size() == 1 && digits[0] == '0'))) {
+    int remainder = 0;
+    std::string half;
+    for (char d : digits) {
+      int v = remainder * 10 + (d - '0');
+      if (!half.empty() || v / 2) half += static_cast<char>('0' + v / 2);
+      remainder = v % 2;
+    }
+    bits.push_back(remainder == 1);
+    digits = half;
+  }
+  return bits;
+}
+
 }  // namespace
 
 // The o claim packs custom permissions by feature: `per` lists the action names,
@@ -80,14 +111,13 @@ Json encode_session_claims(const SessionClaims& c, const TokenTimes& t, const st
     }
     std::vector<std::string> masks;
     for (const auto& feature : c.org_features) {
-      uint64_t mask = 0;
+      std::vector<bool> mask(actions.size(), false);
       for (const auto& key : c.org->permissions) {
         auto [f, a] = feature_and_action(key);
         if (f != feature) continue;
-        auto bit = std::find(actions.begin(), actions.end(), a) - actions.begin();
-        mask |= uint64_t{1} << bit;
+        mask[static_cast<size_t>(std::find(actions.begin(), actions.end(), a) - actions.begin())] = true;
       }
-      masks.push_back(std::to_string(mask));
+      masks.push_back(bits_to_decimal(mask));
     }
     std::string role = c.org->role;
     if (starts_with(role, "org:")) role = role.substr(4);
@@ -170,10 +200,10 @@ AuthObject auth_from_claims(const Json& c) {
   auto masks = split(fpm, ',');
   for (size_t k = 0; k < masks.size() && k < org_features.size(); ++k) {
     const std::string& text = masks[k];
-    if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), ::isdigit)) continue;
-    uint64_t mask = std::stoull(text);
-    for (size_t i = 0; i < actions.size() && i < 64; ++i)
-      if (mask & (uint64_t{1} << i)) a.org_permissions.push_back("org:" + org_features[k] + ":" + actions[i]);
+    if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit)) continue;
+    std::vector<bool> mask = decimal_to_bits(text);
+    for (size_t i = 0; i < actions.size() && i < mask.size(); ++i)
+      if (mask[i]) a.org_permissions.push_back("org:" + org_features[k] + ":" + actions[i]);
   }
   return a;
 }
@@ -200,6 +230,8 @@ Json verify_session_token(const InstanceInfo& info, const std::string& jwt, int6
   if (claims["exp"].get<int64_t>() * 1000 <= now_ms - skew_ms) throw token_invalid("it has expired");
   if (claims.contains("nbf") && claims["nbf"].is_number() && claims["nbf"].get<int64_t>() * 1000 > now_ms + skew_ms)
     throw token_invalid("it is not valid yet");
+  if (claims.contains("iat") && claims["iat"].is_number() && claims["iat"].get<int64_t>() * 1000 > now_ms + skew_ms)
+    throw token_invalid("it was issued in the future");
   return claims;
 }
 

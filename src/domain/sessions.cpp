@@ -37,8 +37,8 @@ std::string Instance::session_status(const Session& s) const {
 // With membership required (force_organization_selection), a signed-in user must
 // pick an organization before the session counts as signed in.
 std::vector<std::string> Instance::session_tasks(const Session& s) const {
-  if (s.status == "active" && settings_.enabled && settings_.force_organization_selection &&
-      !s.last_active_organization_id)
+  if (s.status == "active" && clock_.now_ms() < s.expire_at && settings_.enabled &&
+      settings_.force_organization_selection && !s.last_active_organization_id)
     return {"choose-organization"};
   return {};
 }

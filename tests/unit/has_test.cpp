@@ -303,7 +303,8 @@ TEST(HasReverification, PresetLevels) {
   // strict, moderate and lax are second_factor: with both factors, f2 decides.
   EXPECT_TRUE(has(with_fva(500, 5), preset("strict")));
   EXPECT_FALSE(has(with_fva(5, 500), preset("strict")));
-  EXPECT_FALSE(has(with_fva(5, 500), preset("lax")));
+  EXPECT_FALSE(has(with_fva(5, 1500), preset("lax")));
+  EXPECT_TRUE(has(with_fva(1500, 5), preset("lax")));
   // strict_mfa is multi_factor: both must be fresh.
   EXPECT_FALSE(has(with_fva(500, 5), preset("strict_mfa")));
 }

@@ -563,7 +563,7 @@ TEST(SessionTokens, NullLifetimeMeansTheDefault) {
   ASSERT_EQ(r.status, 200) << r.body;
   Json claims = payload_of(body_of(r)["jwt"]);
   EXPECT_EQ(claims["exp"].get<int64_t>() - claims["iat"].get<int64_t>(), 60);
-  EXPECT_TRUE(IsError(mint(api, sid, R"({"expires_in_seconds":"60"})"), 422, "form_param_type_invalid",
+  EXPECT_TRUE(IsError(mint(api, sid, R"({"expires_in_seconds":"60"})"), 422, "form_param_value_invalid",
                       "expires_in_seconds"));
 }
 
@@ -763,7 +763,7 @@ TEST(SimAuthorize, MalformedCheckIs422) {
   Api api;
   std::string sid = new_session(api, "user_alice", "org_acme");
   EXPECT_TRUE(IsError(authorize(api, {{"session_id", sid}, {"check", {{"roles", "admin"}}}}), 422, "form_param_unknown"));
-  EXPECT_TRUE(IsError(authorize(api, {{"session_id", sid}, {"check", "admin"}}), 422, "form_param_type_invalid", "check"));
+  EXPECT_TRUE(IsError(authorize(api, {{"session_id", sid}, {"check", "admin"}}), 422, "form_param_value_invalid", "check"));
 }
 
 TEST(SimAuthorize, PendingIsSignedOutByDefault) {

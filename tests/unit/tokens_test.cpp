@@ -84,6 +84,17 @@ std::string with_part(const std::string& jwt, int index, const std::string& repl
   return p[0] + "." + p[1] + "." + p[2];
 }
 
+// "a0,a1,...,a<n-1>"
+std::string action_list(int n) {
+  std::string per;
+  for (int i = 0; i < n; ++i) {
+    if (i) per += ',';
+    per += 'a';
+    per += std::to_string(i);
+  }
+  return per;
+}
+
 // Passes when verification throws the SDK-style 401.
 template <class F>
 ::testing::AssertionResult Rejected(F&& f) {
@@ -307,6 +318,20 @@ TEST(ClaimRoundTrip, NoPermissionsDecodesToNone) {
   EXPECT_TRUE(auth_from_claims(j).org_permissions.empty());
 }
 
+// 64 distinct actions fill a 64-bit mask: the top bit must survive the trip.
+TEST(ClaimRoundTrip, SixtyFourActions) {
+  SessionClaims c = example_claims();
+  c.user_features.clear();
+  c.org_features = {"full", "top"};
+  c.org->permissions.clear();
+  for (int i = 0; i < 64; ++i) c.org->permissions.push_back("org:full:a" + std::to_string(i));
+  c.org->permissions.push_back("org:top:a63");
+  Json j = encode(c);
+  EXPECT_EQ(j["o"]["fpm"], "18446744073709551615,9223372036854775808");
+  AuthObject a = auth_from_claims(j);
+  EXPECT_EQ(sorted(a.org_permissions), sorted(c.org->permissions));
+}
+
 // With more than 64 distinct actions, the masks no longer fit in 64 bits; the SDK
 // decodes fpm as a big integer, so the encoding must not lose or move bits.
 TEST(ClaimRoundTrip, MoreThanSixtyFourActions) {
@@ -390,11 +415,24 @@ TEST(ClaimDecoding, RolWithPrefixIsDoubled) {
 
 // fpm is a decimal of any size (the SDK decodes it exactly, beyond 64 bits).
 TEST(ClaimDecoding, FpmBeyondSixtyFourBits) {
-  std::string per;
-  for (int i = 0; i < 65; ++i) per += (i ? "," : "") + std::string("a") + std::to_string(i);
+  std::string per = action_list(65);
   Json c = {{"sub", "user_1"}, {"v", 2}, {"fea", "o:f"},
             {"o", {{"id", "org_1"}, {"rol", "admin"}, {"per", per}, {"fpm", "18446744073709551616"}}}};  // 2^64
   EXPECT_EQ(auth_from_claims(c).org_permissions, (std::vector<std::string>{"org:f:a64"}));
+}
+
+TEST(ClaimDecoding, FpmOfTwentyDigitsWithinSixtyFourBits) {
+  std::string per = action_list(64);
+  Json c = {{"sub", "user_1"}, {"v", 2}, {"fea", "o:f,o:g"},
+            {"o", {{"id", "org_1"}, {"rol", "admin"}, {"per", per}, {"fpm", "18446744073709551615,10000000000000000000"}}}};
+  AuthObject a = auth_from_claims(c);
+  // f: all 64 bits set; g: 10^19 has 19 bits set, bit 63 among them and bit 0 not
+  std::vector<std::string> f_perms, g_perms;
+  for (const auto& p : a.org_permissions) (p.rfind("org:f:", 0) == 0 ? f_perms : g_perms).push_back(p);
+  EXPECT_EQ(f_perms.size(), 64u);
+  EXPECT_EQ(g_perms.size(), 19u);
+  EXPECT_NE(std::find(g_perms.begin(), g_perms.end(), "org:g:a63"), g_perms.end());
+  EXPECT_EQ(std::find(g_perms.begin(), g_perms.end(), "org:g:a0"), g_perms.end());
 }
 
 TEST(ClaimDecoding, V1ReadsFlatOrgClaims) {
@@ -639,6 +677,7 @@ TEST(JwtVerify, ExpiryHasFiveSecondsOfSkew) {
 TEST(JwtVerify, NotBeforeHasFiveSecondsOfSkew) {
   Instance inst = make_instance();
   Json claims = encode(example_claims(), kNowMs, 60);  // nbf = 1699999990
+  claims.erase("iat");  // iat has its own check, ten seconds later than nbf
   std::string jwt = sign_jwt(signing_key(inst.info()), claims);
   const int64_t nbf_ms = 1699999990000;
   EXPECT_NO_THROW(verify_session_token(inst.info(), jwt, nbf_ms - 5000));
@@ -674,7 +713,8 @@ TEST(Jwks, OneRs256SigningKey) {
 
 TEST(Jwks, NAndEAreTheKeys) {
   Instance inst = make_instance();
-  const Json& k = jwks(inst.info())["keys"][0];
+  Json set = jwks(inst.info());
+  const Json& k = set["keys"][0];
   RsaKey key = RsaKey::from_private_pem(kTestOnlySigningKeyPem);
   auto n = base64url_decode(k["n"]);
   auto e = base64url_decode(k["e"]);
