@@ -130,14 +130,36 @@ Response accept_ticket(Context& cx) {
   return acceptance(cx, *id, user_id);
 }
 
-// The instance's event log, oldest first; ?after=N skips the first N.
+// The instance's event log, oldest first. Filters: type (repeatable), since (an event
+// id: only later events), limit.
 Response events(Context& cx) {
   QueryReader q(cx);
-  int64_t after = q.integer("after").value_or(0);
+  auto types = q.list("type");
+  auto since = q.string("since");
+  int64_t limit = q.integer("limit").value_or(500);
+  if (limit < 1) throw ClerkError::param_value("limit", "limit must be positive.");
   const auto& log = cx.inst().event_log();
+  size_t start = 0;
+  if (since) {
+    auto it = std::find_if(log.begin(), log.end(), [&](const Json& e) { return e["id"] == *since; });
+    if (it == log.end())
+      throw ClerkError(404, "resource_not_found", "not found", "There is no event with id '" + *since + "'.",
+                       {{"param_name", "since"}});
+    start = static_cast<size_t>(it - log.begin()) + 1;
+  }
   Json data = Json::array();
-  for (size_t i = static_cast<size_t>(std::max<int64_t>(after, 0)); i < log.size(); ++i) data.push_back(log[i]);
-  return json_response({{"data", data}, {"total_count", static_cast<int64_t>(log.size())}});
+  int64_t total = 0;
+  for (size_t i = start; i < log.size(); ++i) {
+    if (!types.empty() && std::find(types.begin(), types.end(), log[i]["type"]) == types.end()) continue;
+    ++total;
+    if (static_cast<int64_t>(data.size()) < limit) data.push_back(log[i]);
+  }
+  return json_response({{"data", data}, {"total_count", total}});
+}
+
+Response clear_events(Context& cx) {
+  cx.inst().clear_event_log();
+  return json_response({{"data", Json::array()}, {"total_count", 0}});
 }
 
 }  // namespace clerksim::control

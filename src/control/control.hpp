@@ -15,5 +15,6 @@ Response authorize(Context& cx);
 Response accept_invitation(Context& cx);
 Response accept_ticket(Context& cx);
 Response events(Context& cx);
+Response clear_events(Context& cx);
 
 }  // namespace clerksim::control

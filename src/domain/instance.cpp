@@ -124,7 +124,8 @@ Instance::Instance(const InstanceState& state, ClockMode mode)
       settings_(state.settings),
       clock_(mode, state.clock_ms),
       ids_(state.seed, state.id_counter),
-      traces_(state.seed ^ 0x7472616365ULL) {
+      traces_(state.seed ^ 0x7472616365ULL),
+      event_ids_(state.seed ^ 0x6576656e74ULL) {
   // Insertion order is rebuilt from the order of the state's lists.
   for (auto p : state.permissions) { p.seq = next_seq(); permissions_.emplace(p.id, p); }
   for (auto r : state.roles) { r.seq = next_seq(); roles_.emplace(r.id, r); }

@@ -269,6 +269,9 @@ class Instance {
   std::vector<DomainEvent> take_events();
   void record_event(Json rendered) { event_log_.push_back(std::move(rendered)); }
   const std::vector<Json>& event_log() const { return event_log_; }
+  void clear_event_log() { event_log_.clear(); }
+  // Event ids ("msg_..."), from their own seeded stream so they never move resource ids.
+  std::string next_event_id() { return event_ids_.next("msg"); }
 
   // --- sessions (sessions.cpp)
   const Session& create_session(const std::string& user_id, const std::optional<std::string>& active_org);
@@ -355,6 +358,7 @@ class Instance {
   Clock clock_;
   IdGenerator ids_;
   IdGenerator traces_;  // separate stream: failed requests must not move resource ids
+  IdGenerator event_ids_;
   uint64_t seq_ = 0;
 
   std::map<std::string, Permission> permissions_;  // by id

@@ -61,10 +61,6 @@ void Instance::require_member_manager(const Organization& org, const std::string
 std::vector<const Invitation*> Instance::create_invitations(const std::string& org_id,
                                                             const std::vector<NewInvitation>& in, bool bulk) {
   const Organization& org = get_organization(org_id);
-  if (bulk && in.size() > kBulkLimit)
-    throw ClerkError(400, "bulk_size_exceeded", "bulk size exceeded",
-                     "A bulk request takes at most " + std::to_string(kBulkLimit) + " invitations; this one has " +
-                         std::to_string(in.size()) + ".");
   // --- validate every item first: all or nothing
   std::vector<std::string> emails;
   for (const auto& item : in) {
@@ -81,6 +77,10 @@ std::vector<const Invitation*> Instance::create_invitations(const std::string& o
   }
   for (const auto& item : in)
     if (item.inviter_user_id) require_member_manager(org, *item.inviter_user_id);
+  if (bulk && in.size() > kBulkLimit)
+    throw ClerkError(400, "bulk_size_exceeded", "bulk size exceeded",
+                     "A bulk request takes at most " + std::to_string(kBulkLimit) + " invitations; this one has " +
+                         std::to_string(in.size()) + ".");
   int64_t seats = members_count(org.id) + pending_invitations_count(org.id);
   if (org.max_allowed_memberships > 0 && seats + static_cast<int64_t>(in.size()) > org.max_allowed_memberships)
     throw ClerkError(403, "organization_membership_quota_exceeded", "organization membership quota exceeded",
@@ -256,9 +256,15 @@ Acceptance Instance::accept_invitation(const std::string& invitation_id, const s
       for (const auto& e : u.email_addresses)
         if (e.email_address == inv.email_address) user = &u;
   }
-  if (user && memberships_.count(MembershipKey{org.id, user->id}))
-    throw ClerkError(400, "already_a_member_in_organization", "already a member",
-                     "User '" + user->id + "' already belongs to this organization.");
+  // Someone who joined meanwhile keeps their membership; the invitation is used up.
+  const Membership* existing = user ? find_membership(org.id, user->id) : nullptr;
+  if (existing) {
+    inv.status = "accepted";
+    inv.user_id = user->id;
+    inv.updated_at = clock_.now_ms();
+    emit(invitation_event("organizationInvitation.accepted", inv));
+    return {&inv, existing, user};
+  }
   require_role_in_set(org, inv.role);
   // The invitation already holds its seat; the cap may have been lowered since.
   if (org.max_allowed_memberships > 0 && members_count(org.id) + pending_invitations_count(org.id) > org.max_allowed_memberships)

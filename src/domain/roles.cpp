@@ -620,6 +620,13 @@ const RoleSet& Instance::replace_role_in_role_set(const std::string& key_or_id, 
     m.role = to_role_key;
     m.updated_at = now;
   }
+  for (auto& [iid, inv] : invitations_) {  // pending invitations offer the replacement instead
+    if (inv.role != role_key || invitation_status(inv) != "pending") continue;
+    auto org = organizations_.find(inv.organization_id);
+    if (org == organizations_.end() || role_set_of(org->second).id != set.id) continue;
+    inv.role = to_role_key;
+    inv.updated_at = now;
+  }
   return set;
 }
 

@@ -157,7 +157,9 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
     if (!org_ids.count(inv.organization_id))
       return StateProblem{at("invitations", i, "organization_id"), "no organization has the id '" + inv.organization_id + "'"};
     if (!valid_email(inv.email_address)) return StateProblem{at("invitations", i, "email_address"), "is not an email address"};
-    if (!role_keys.count(inv.role)) return StateProblem{at("invitations", i, "role"), "no role has the key '" + inv.role + "'"};
+    // Only a pending invitation still offers its role (a used one may name a deleted role).
+    if (inv.status == "pending" && !role_keys.count(inv.role))
+      return StateProblem{at("invitations", i, "role"), "no role has the key '" + inv.role + "'"};
     if (inv.status != "pending" && inv.status != "accepted" && inv.status != "revoked")
       return StateProblem{at("invitations", i, "status"), "must be pending, accepted or revoked"};
   }

@@ -92,7 +92,8 @@ const std::vector<Route>& routes() {
       {"POST", "/__sim/authorize", control::authorize},
       {"POST", "/__sim/invitations/{invitation_id}/accept", control::accept_invitation},
       {"POST", "/__sim/tickets/accept", control::accept_ticket},
-      {"GET", "/__sim/events", control::events},
+      {"GET", "/__sim/webhooks/events", control::events},
+      {"DELETE", "/__sim/webhooks/events", control::clear_events},
   };
   return table;
 }

@@ -282,7 +282,7 @@ Json to_wire(const Instance& inst, const Invitation& inv, bool with_organization
   return j;
 }
 
-Json render_event(const Instance& inst, const DomainEvent& e) {
+Json render_event(Instance& inst, const DomainEvent& e, const std::string& user_agent) {
   Json data;
   if (e.deleted) {
     data = *e.deleted;
@@ -299,11 +299,13 @@ Json render_event(const Instance& inst, const DomainEvent& e) {
   } else if (e.object_kind == "session") {
     data = to_wire(inst, inst.get_session(e.id));
   }
-  return {{"object", "event"},
+  return {{"id", inst.next_event_id()},
+          {"object", "event"},
           {"type", e.type},
           {"data", data},
           {"timestamp", inst.clock().now_ms()},
-          {"instance_id", inst.info().id}};
+          {"instance_id", inst.info().id},
+          {"event_attributes", {{"http_request", {{"client_ip", "127.0.0.1"}, {"user_agent", user_agent}}}}}};
 }
 
 Json instance_to_wire(const InstanceInfo& info) {

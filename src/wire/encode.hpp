@@ -21,8 +21,9 @@ Json to_wire(const Instance& inst, const RoleSet& rs);
 Json to_wire(const Instance& inst, const Session& s);
 // `with_organization`: the instance-wide and per-user lists add public_organization_data.
 Json to_wire(const Instance& inst, const Invitation& inv, bool with_organization = false);
-// An event of the log, in the webhook envelope: {object: "event", type, data, timestamp, instance_id}.
-Json render_event(const Instance& inst, const DomainEvent& e);
+// An event of the log, in the webhook envelope: {id, object: "event", type, data, timestamp,
+// instance_id, event_attributes}. `id` is the svix-id of its deliveries.
+Json render_event(Instance& inst, const DomainEvent& e, const std::string& user_agent);
 Json instance_to_wire(const InstanceInfo& info);
 Json deleted_object(const std::string& object, const std::string& id);
 
