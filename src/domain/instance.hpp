@@ -374,6 +374,7 @@ class Instance {
 
   void emit(DomainEvent e) { events_.push_back(std::move(e)); }
   void require_member_manager(const Organization& org, const std::string& user_id) const;
+  bool status_wanted(const InvitationQuery& q, const Invitation& inv) const;
 
   Session& session_ref(const std::string& id);
   // Sessions whose active organization is gone (or no longer theirs) lose it.

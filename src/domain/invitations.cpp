@@ -141,27 +141,28 @@ const Invitation& Instance::get_invitation(const std::string& org_id, const std:
 
 namespace {
 
-const std::vector<std::string>& invitation_statuses() {
+void require_known_statuses(const InvitationQuery& q) {
   static const std::vector<std::string> all = {"pending", "accepted", "revoked", "expired"};
-  return all;
+  for (const auto& s : q.status)
+    if (std::find(all.begin(), all.end(), s) == all.end())
+      throw ClerkError::param_value("status", "'" + s + "' is not one of pending, accepted, revoked, expired.");
 }
 
 }  // namespace
 
+bool Instance::status_wanted(const InvitationQuery& q, const Invitation& inv) const {
+  return q.status.empty() || std::find(q.status.begin(), q.status.end(), invitation_status(inv)) != q.status.end();
+}
+
 Page<Invitation> Instance::list_invitations(const std::string& org_id, const InvitationQuery& q,
                                             const ListWindow& w) const {
   const Organization& org = get_organization(org_id);
-  InvitationQuery scoped = q;
   std::vector<const Invitation*> items;
   OrderBy order = parse_order_by(w.order_by, "-created_at", {"created_at", "email_address"});
-  for (const auto& s : q.status)
-    if (std::find(invitation_statuses().begin(), invitation_statuses().end(), s) == invitation_statuses().end())
-      throw ClerkError::param_value("status", "'" + s + "' is not one of pending, accepted, revoked, expired.");
+  require_known_statuses(q);
   for (const auto& [id, inv] : invitations_) {
     if (inv.organization_id != org.id) continue;
-    if (!q.status.empty() &&
-        std::find(q.status.begin(), q.status.end(), invitation_status(inv)) == q.status.end())
-      continue;
+    if (!status_wanted(q, inv)) continue;
     if (q.email_address && inv.email_address != to_lower(*q.email_address)) continue;
     items.push_back(&inv);
   }
@@ -174,14 +175,10 @@ Page<Invitation> Instance::list_invitations(const std::string& org_id, const Inv
 
 Page<Invitation> Instance::list_all_invitations(const InvitationQuery& q, const ListWindow& w) const {
   OrderBy order = parse_order_by(w.order_by, "-created_at", {"created_at", "email_address"});
-  for (const auto& s : q.status)
-    if (std::find(invitation_statuses().begin(), invitation_statuses().end(), s) == invitation_statuses().end())
-      throw ClerkError::param_value("status", "'" + s + "' is not one of pending, accepted, revoked, expired.");
+  require_known_statuses(q);
   std::vector<const Invitation*> items;
   for (const auto& [id, inv] : invitations_) {
-    if (!q.status.empty() &&
-        std::find(q.status.begin(), q.status.end(), invitation_status(inv)) == q.status.end())
-      continue;
+    if (!status_wanted(q, inv)) continue;
     if (q.query && !q.query->empty() && !contains_ci(inv.email_address, *q.query)) continue;
     items.push_back(&inv);
   }
@@ -197,18 +194,14 @@ Page<Invitation> Instance::list_all_invitations(const InvitationQuery& q, const 
 Page<Invitation> Instance::list_user_invitations(const std::string& user_id, const InvitationQuery& q,
                                                  const ListWindow& w) const {
   const User& u = get_user(user_id);
-  for (const auto& s : q.status)
-    if (std::find(invitation_statuses().begin(), invitation_statuses().end(), s) == invitation_statuses().end())
-      throw ClerkError::param_value("status", "'" + s + "' is not one of pending, accepted, revoked, expired.");
+  require_known_statuses(q);
   std::vector<const Invitation*> items;
   for (const auto& [id, inv] : invitations_) {
     bool mine = inv.user_id == u.id || std::any_of(u.email_addresses.begin(), u.email_addresses.end(), [&](const auto& e) {
                   return !e.reserved && e.email_address == inv.email_address;
                 });
     if (!mine) continue;
-    if (!q.status.empty() &&
-        std::find(q.status.begin(), q.status.end(), invitation_status(inv)) == q.status.end())
-      continue;
+    if (!status_wanted(q, inv)) continue;
     items.push_back(&inv);
   }
   order_items(items, OrderBy{"created_at", true},
