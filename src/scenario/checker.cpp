@@ -427,10 +427,23 @@ class Run {
                      {"expect", {{"body", {{"status", known->second}}}}}});
       model_.invitation_status[inv.id] = status;
     }
-    for (const auto& s : loaded.sessions) {
-      bool pending = s.status == "active" && now < s.expire_at && loaded.settings.force_organization_selection &&
-                     !s.last_active_organization_id;
-      if (pending && s.last_active_organization_id) return fail("a pending session has an active organization", nullptr);
+    // A pending session has no active organization and the choose-organization task;
+    // a session with an active organization is not pending.
+    for (const auto& id : model_.sessions) {
+      Json se = peek("/v1/sessions/" + id);
+      if (!se.contains("status")) continue;  // its user was deleted
+      Json step = {{"request", {{"method", "GET"}, {"path", "/v1/sessions/" + id}}}};
+      bool pending = se["status"] == "pending";
+      if (pending && (!se["last_active_organization_id"].is_null() ||
+                      se["tasks"] != Json::parse(R"([{"key":"choose-organization"}])"))) {
+        step["expect"] = {{"body", {{"last_active_organization_id", nullptr}}}};
+        return fail("pending session " + id + " has an active organization or lacks its task", step);
+      }
+      if (se["status"] == "active" && se["last_active_organization_id"].is_null() &&
+          loaded.settings.force_organization_selection) {
+        step["expect"] = {{"body", {{"status", "pending"}}}};
+        return fail("session " + id + " is active without an organization although membership is required", step);
+      }
     }
     // Tokens keep what they said at mint time, and never carry system permissions.
     for (const auto& t : model_.tokens) {
