@@ -192,6 +192,7 @@ const Permission& Instance::create_permission(const NewPermission& in) {
   p.description = in.description.value_or("");
   p.type = "custom";
   p.created_at = p.updated_at = clock_.now_ms();
+  emit(DomainEvent("permission.created", "permission", p.id));
   return permissions_.emplace(p.id, std::move(p)).first->second;
 }
 
@@ -215,6 +216,7 @@ const Permission& Instance::update_permission(const std::string& id, const Permi
     for (auto& [rid, role] : roles_) std::replace(role.permissions.begin(), role.permissions.end(), stored.key, p.key);
   p.updated_at = clock_.now_ms();
   stored = std::move(p);
+  emit(DomainEvent("permission.updated", "permission", stored.id));
   return stored;
 }
 
@@ -228,6 +230,9 @@ Permission Instance::delete_permission(const std::string& id) {
     if (role.permissions.size() != before) role.updated_at = clock_.now_ms();
   }
   permissions_.erase(id);
+  DomainEvent deleted("permission.deleted", "permission", removed.id);
+  deleted.deleted = Json{{"object", "permission"}, {"id", removed.id}, {"deleted", true}};
+  emit(std::move(deleted));
   return removed;
 }
 
@@ -316,6 +321,7 @@ const Role& Instance::create_role(const NewRole& in) {
     initial.roles.push_back(r.key);
     initial.updated_at = now;
   }
+  emit(DomainEvent("role.created", "role", r.id));
   return roles_.emplace(r.id, std::move(r)).first->second;
 }
 
@@ -355,6 +361,7 @@ const Role& Instance::update_role(const std::string& id, const RolePatch& patch)
   }
   r.updated_at = clock_.now_ms();
   stored = std::move(r);
+  emit(DomainEvent("role.updated", "role", stored.id));
   return stored;
 }
 
@@ -383,6 +390,9 @@ Role Instance::delete_role(const std::string& id) {
     if (set.roles.size() != before) set.updated_at = now;
   }
   roles_.erase(id);
+  DomainEvent deleted("role.deleted", "role", removed.id);
+  deleted.deleted = Json{{"object", "role"}, {"id", removed.id}, {"slug", nullptr}, {"deleted", true}};
+  emit(std::move(deleted));
   return removed;
 }
 
@@ -394,6 +404,7 @@ const Role& Instance::assign_permission(const std::string& role_id, const std::s
                      role.key + " already holds " + p.key + ".");
   role.permissions.push_back(p.key);
   role.updated_at = clock_.now_ms();
+  emit(DomainEvent("role.updated", "role", role.id));
   return role;
 }
 
@@ -412,6 +423,7 @@ const Role& Instance::remove_permission(const std::string& role_id, const std::s
                        role.key + " is the creator role of " + set.key + " and must keep " + p.key + ".");
   role.permissions = after.permissions;
   role.updated_at = clock_.now_ms();
+  emit(DomainEvent("role.updated", "role", role.id));
   return role;
 }
 

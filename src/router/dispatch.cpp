@@ -125,7 +125,14 @@ Response Dispatcher::handle(const Request& req) {
     cx.server_url = server_url_;
     Response res = route->handler(cx);
     if (cx.instance)
-      for (const DomainEvent& e : cx.instance->take_events()) cx.instance->record_event(render_event(*cx.instance, e, req.header("User-Agent")));
+      for (const DomainEvent& e : cx.instance->take_events()) {
+        // An event about something already gone again (possible only when the domain
+        // was driven directly, between requests) has nothing left to show.
+        try {
+          cx.instance->record_event(render_event(*cx.instance, e, req.header("User-Agent")));
+        } catch (const ClerkError&) {
+        }
+      }
     return res;
   } catch (const ClerkError& e) {
     if (inst) inst->take_events();  // a failed operation committed nothing to report

@@ -292,12 +292,18 @@ Json render_event(Instance& inst, const DomainEvent& e, const std::string& user_
     const Membership* m = e.membership ? &*e.membership : inst.find_membership(*e.org_id, *e.user_id);
     if (m) data = to_wire(inst, *m);
   } else if (e.object_kind == "organization_invitation") {
-    data = to_wire(inst, *inst.find_invitation(e.id));
+    data = to_wire(inst, *inst.find_invitation(e.id), true);
     if (e.type == "organizationInvitation.accepted" && e.user_id) data["user_id"] = *e.user_id;
   } else if (e.object_kind == "user") {
     data = to_wire(inst, inst.get_user(e.id));
   } else if (e.object_kind == "session") {
-    data = to_wire(inst, inst.get_session(e.id));
+    const Session& s = inst.get_session(e.id);
+    data = to_wire(inst, s);
+    data["user"] = to_wire(inst, inst.get_user(s.user_id));  // session events carry the whole user
+  } else if (e.object_kind == "role") {
+    data = to_wire(inst, inst.get_role_by_id(e.id));
+  } else if (e.object_kind == "permission") {
+    data = to_wire(inst, inst.get_permission(e.id));
   }
   return {{"id", inst.next_event_id()},
           {"object", "event"},
