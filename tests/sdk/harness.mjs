@@ -267,3 +267,16 @@ export async function simNow(env) {
 export function kindOf(value) {
   return value?.constructor?.name?.replace(/^_+/, '');
 }
+
+// The nine system permissions every instance has, sorted.
+export const SYSTEM_PERMISSION_KEYS = [
+  'org:sys_billing:manage',
+  'org:sys_billing:read',
+  'org:sys_domains:manage',
+  'org:sys_domains:read',
+  'org:sys_entconns:manage',
+  'org:sys_memberships:manage',
+  'org:sys_memberships:read',
+  'org:sys_profile:delete',
+  'org:sys_profile:manage',
+];

@@ -4,23 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectClerkError, kindOf, rawRequest, useSim } from './harness.mjs';
+import { expectClerkError, kindOf, rawRequest, useSim, SYSTEM_PERMISSION_KEYS as SYSTEM_KEYS } from './harness.mjs';
 
 const env = useSim();
 const perms = () => env.clerk.organizationPermissions;
 const roles = () => env.clerk.organizationRoles;
 
-const SYSTEM_KEYS = [
-  'org:sys_billing:manage',
-  'org:sys_billing:read',
-  'org:sys_domains:manage',
-  'org:sys_domains:read',
-  'org:sys_entconns:manage',
-  'org:sys_memberships:manage',
-  'org:sys_memberships:read',
-  'org:sys_profile:delete',
-  'org:sys_profile:manage',
-];
 
 function assertPermissionShape(p) {
   assert.equal(kindOf(p), 'Permission', `expected a Permission, got ${kindOf(p)}`);

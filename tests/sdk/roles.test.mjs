@@ -4,24 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { advanceClock, expectClerkError, kindOf, rawRequest, useSim } from './harness.mjs';
+import { advanceClock, expectClerkError, kindOf, rawRequest, useSim, SYSTEM_PERMISSION_KEYS as SYSTEM_KEYS } from './harness.mjs';
 
 const env = useSim();
 const roles = () => env.clerk.organizationRoles;
 const perms = () => env.clerk.organizationPermissions;
 const orgs = () => env.clerk.organizations;
 
-const SYSTEM_KEYS = [
-  'org:sys_billing:manage',
-  'org:sys_billing:read',
-  'org:sys_domains:manage',
-  'org:sys_domains:read',
-  'org:sys_entconns:manage',
-  'org:sys_memberships:manage',
-  'org:sys_memberships:read',
-  'org:sys_profile:delete',
-  'org:sys_profile:manage',
-];
 const MEMBER_KEYS = ['org:sys_billing:read', 'org:sys_memberships:read'];
 // what a creator role must hold
 const CREATOR_KEYS = ['org:sys_memberships:manage', 'org:sys_memberships:read', 'org:sys_profile:delete'];
