@@ -307,7 +307,7 @@ class Instance {
   const Role& assign_permission(const std::string& role_id, const std::string& permission_id);
   const Role& remove_permission(const std::string& role_id, const std::string& permission_id);
   const Role* find_role(const std::string& key) const;
-  const Role& get_role(const std::string& key) const;  // 404 naming "role"
+  const Role& get_role(const std::string& key, const std::string& param = "role") const;  // 404 naming param
   std::vector<std::string> role_permissions(const std::string& key) const;
   bool is_creator_eligible(const Role& role) const;
 
@@ -341,7 +341,6 @@ class Instance {
   void require_role_in_set(const Organization& org, const std::string& role) const;
   void require_creator_eligible(const std::string& role_key) const;
   void require_roles_quota() const;
-  void require_role_exists(const std::string& key, const std::string& param) const;
   void require_membership_manager_remains(const Membership& m, const std::string* new_role) const;
   void require_metadata_objects(const MetadataPatch& patch) const;
   void require_unique_identifiers(const std::vector<std::string>& emails,

@@ -130,11 +130,6 @@ SortValue membership_sort_value(const Instance& inst, const Membership& m, const
   return user_sort_value(inst.get_user(m.user_id), field);
 }
 
-bool within(std::optional<int64_t> value, std::optional<int64_t> before, std::optional<int64_t> after) {
-  if (!before && !after) return true;
-  if (!value) return false;
-  return (!before || *value < *before) && (!after || *value > *after);
-}
 
 }  // namespace
 

@@ -17,4 +17,7 @@ bool user_matches_person_filters(const User& u, const std::vector<std::string>& 
 
 SortValue user_sort_value(const User& u, const std::string& field);
 
+// A *_before / *_after filter pair (both exclusive); an absent value never matches a given bound.
+bool within(std::optional<int64_t> value, std::optional<int64_t> before, std::optional<int64_t> after);
+
 }  // namespace clerksim

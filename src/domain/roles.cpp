@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "domain/instance.hpp"
 #include "domain/listing.hpp"
+#include "domain/rules.hpp"
 
 namespace clerksim {
 
@@ -55,12 +56,6 @@ void require_role_set_key(const std::string& key) {
 }
 
 }  // namespace
-
-void Instance::require_role_exists(const std::string& key, const std::string& param) const {
-  if (!find_role(key))
-    throw ClerkError(404, "resource_not_found", "not found", "There is no role with key '" + key + "'.",
-                     {{"param_name", param}});
-}
 
 namespace {
 
@@ -238,10 +233,10 @@ Permission Instance::delete_permission(const std::string& id) {
 
 // --- roles
 
-const Role& Instance::get_role(const std::string& key) const {
+const Role& Instance::get_role(const std::string& key, const std::string& param) const {
   if (const Role* r = find_role(key)) return *r;
   throw ClerkError(404, "resource_not_found", "not found", "There is no role with key '" + key + "'.",
-                   {{"param_name", "role"}});
+                   {{"param_name", param}});
 }
 
 const Role& Instance::get_role_by_id(const std::string& id) const {
@@ -484,15 +479,8 @@ void require_role_count(const std::vector<std::string>& keys, const char* param)
     throw ClerkError::param_value(param, std::string(param) + " must name between 1 and 10 roles.");
 }
 
-std::string role_set_key_from(const std::string& name) {
-  std::string body;
-  for (unsigned char c : to_lower(name)) {
-    if (c < 128 && std::isalnum(c)) body += static_cast<char>(c);
-    else if (!body.empty() && body.back() != '_') body += '_';
-  }
-  while (!body.empty() && body.back() == '_') body.pop_back();
-  return "role_set:" + (body.empty() ? std::string("set") : body);
-}
+// "Sales Team" -> "role_set:sales_team".
+std::string role_set_key_from(const std::string& name) { return "role_set:" + slugify(name, '_', "set"); }
 
 }  // namespace
 
@@ -510,7 +498,7 @@ const RoleSet& Instance::create_role_set(const NewRoleSet& in) {
   require_role_count(in.role_keys, "roles");
   std::vector<std::string> roles;
   for (const auto& k : in.role_keys) {
-    require_role_exists(k, "roles");
+    get_role(k, "roles");
     if (!contains(roles, k)) roles.push_back(k);
   }
   if (!contains(roles, in.default_role_key))
@@ -589,7 +577,7 @@ const RoleSet& Instance::add_roles_to_role_set(const std::string& key_or_id, con
   require_role_count(role_keys, "role_keys");
   RoleSet set = stored;
   for (const auto& k : role_keys) {
-    require_role_exists(k, "role_keys");
+    get_role(k, "role_keys");
     if (!contains(set.roles, k)) set.roles.push_back(k);
   }
   if (default_role_key) {

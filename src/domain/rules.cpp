@@ -28,14 +28,14 @@ bool valid_slug(const std::string& s) {
   return std::regex_match(s, re);
 }
 
-std::string slugify(const std::string& name) {
+std::string slugify(const std::string& name, char separator, const std::string& fallback) {
   std::string slug;
   for (unsigned char c : name) {
     if (c < 128 && std::isalnum(c)) slug += static_cast<char>(std::tolower(c));
-    else if (!slug.empty() && slug.back() != '-') slug += '-';
+    else if (!slug.empty() && slug.back() != separator) slug += separator;
   }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  return slug.empty() ? "organization" : slug;
+  while (!slug.empty() && slug.back() == separator) slug.pop_back();
+  return slug.empty() ? fallback : slug;
 }
 
 std::optional<StateProblem> find_state_problem(const InstanceState& s) {

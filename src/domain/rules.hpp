@@ -14,7 +14,7 @@ bool valid_username(const std::string& s);  // after lower-casing
 bool valid_slug(const std::string& s);
 // Our own slug rule: lower-case the name and turn every run of other characters
 // into one '-' ("Acme, Inc." -> "acme-inc"); "organization" when nothing is left.
-std::string slugify(const std::string& name);
+std::string slugify(const std::string& name, char separator = '-', const std::string& fallback = "organization");
 
 // A problem in a whole state (a fixture): where it is, in JSON-pointer form, and what.
 struct StateProblem {

@@ -198,15 +198,14 @@ bool any_contains(const std::vector<std::string>& have, const std::string& needl
   return false;
 }
 
+
+}  // namespace
+
 bool within(std::optional<int64_t> value, std::optional<int64_t> before, std::optional<int64_t> after) {
   if (!before && !after) return true;
   if (!value) return false;
-  if (before && !(*value < *before)) return false;
-  if (after && !(*value > *after)) return false;
-  return true;
+  return (!before || *value < *before) && (!after || *value > *after);
 }
-
-}  // namespace
 
 // The person-level filters shared by the user list and the membership list.
 bool user_matches_person_filters(const User& u, const std::vector<std::string>& emails,
