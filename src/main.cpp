@@ -7,7 +7,9 @@
 #include "auth/tokens.hpp"
 #include "domain/tenancy.hpp"
 #include "http/server.hpp"
+#include "domain/events.hpp"
 #include "router/router.hpp"
+#include "webhooks/delivery.hpp"
 #include "core/faults.hpp"
 #include "scenario/checker.hpp"
 #include "scenario/runner.hpp"
@@ -25,6 +27,8 @@ struct ServeOptions {
   std::string clock = "wall";
   std::string tenancy = "fixed";
   int idle_timeout = 30;
+  std::vector<std::string> webhooks;
+  DeliveryPolicy delivery;
 };
 
 int serve(const ServeOptions& o, bool seed_given) {
@@ -37,6 +41,13 @@ int serve(const ServeOptions& o, bool seed_given) {
     std::cerr << "clerk-sim: " << o.fixture << ": " << (e.where.empty() ? "/" : e.where) << ": " << e.what_ << "\n";
     return 2;
   }
+  for (const auto& url : o.webhooks) {
+    if (!valid_webhook_url(url)) {
+      std::cerr << "clerk-sim: --webhook " << url << ": a webhook endpoint is an http:// URL with a host\n";
+      return 2;
+    }
+    add_webhook_endpoint(state, url);
+  }
   Tenancy tenancy(state, clock_mode, o.tenancy == "auto" ? TenancyMode::automatic : TenancyMode::fixed);
   Dispatcher dispatcher(tenancy);
   std::unique_ptr<Server> server;
@@ -48,6 +59,9 @@ int serve(const ServeOptions& o, bool seed_given) {
     std::cerr << "clerk-sim: cannot listen on " << o.host << ":" << o.port << ": " << e.what() << "\n";
     return 1;
   }
+  WebhookDelivery webhooks(server->io_context(), o.delivery);
+  dispatcher.set_webhooks(&webhooks);
+  server->on_shutdown([&] { webhooks.stop(); });
   server->run([&] {
     std::string host = o.host + ":" + std::to_string(server->port());
     std::string url = "http://" + host;
@@ -62,6 +76,7 @@ int serve(const ServeOptions& o, bool seed_given) {
               << "CLERK_SECRET_KEY=" << state.info.secret_key << "\n"
               << "CLERK_PUBLISHABLE_KEY=" << publishable_key(host) << "\n"
               << "CLERK_JWT_KEY=" << one_line << "\n"
+              << "CLERK_WEBHOOK_SIGNING_SECRET=" << state.info.webhook_secret << "\n"
               << std::flush;
   });
   return 0;
@@ -123,6 +138,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"fixed", "auto"}))
       ->capture_default_str();
 
+  serve_cmd->add_option("--webhook", serve_opts.webhooks, "Deliver every event to this URL (repeatable)");
+  serve_cmd->add_option("--webhook-retries", serve_opts.delivery.retries, "Retries of a failed webhook delivery")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
+  serve_cmd->add_option("--webhook-backoff-ms", serve_opts.delivery.backoff_ms,
+                        "Wait before the first retry; it doubles for each retry after")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{3600000}));
   serve_cmd->add_option("--idle-timeout", serve_opts.idle_timeout, "Seconds a connection may stay silent before it is closed")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();

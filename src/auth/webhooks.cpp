@@ -13,6 +13,11 @@ std::optional<std::string> webhook_key(const std::string& secret) {
   return key;
 }
 
+std::string derive_webhook_secret(const std::string& material) {
+  std::string digest = hmac_sha256("clerk-sim webhook signing secret", material);
+  return "whsec_" + base64_encode(digest.substr(0, 24));
+}
+
 std::string webhook_signature(const std::string& secret, const std::string& msg_id, int64_t unix_seconds,
                               const std::string& body) {
   auto key = webhook_key(secret);

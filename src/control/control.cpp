@@ -4,6 +4,7 @@
 #include "core/faults.hpp"
 #include "auth/tokens.hpp"
 #include "domain/tenancy.hpp"
+#include "webhooks/delivery.hpp"
 #include "wire/decode.hpp"
 #include "wire/encode.hpp"
 #include "wire/fixture.hpp"
@@ -17,8 +18,10 @@ Json clock_to_wire(const Clock& clock) { return {{"mode", to_string(clock.mode()
 Response health(Context&) { return json_response({{"status", "ok"}}); }
 
 Response reset(Context& cx) {
-  Instance& fresh = cx.tenancy->reset(cx.inst().info().secret_key);
+  const std::string key = cx.inst().info().secret_key;
+  Instance& fresh = cx.tenancy->reset(key);
   cx.instance = &fresh;
+  if (cx.webhooks) cx.webhooks->forget(key);  // deliveries of the old world are not sent any more
   return json_response({{"status", "reset"}, {"clock", clock_to_wire(fresh.clock())}});
 }
 
@@ -54,6 +57,15 @@ Response set_active_organization(Context& cx) {
   body.finish();
   if (!org) throw ClerkError::param_missing("organization_id");
   return json_response(to_wire(cx.inst(), cx.inst().set_active_organization(cx.param("session_id"), *org)));
+}
+
+// The browser signs out of the session, or removes it from its session list.
+Response end_session(Context& cx) {
+  return json_response(to_wire(cx.inst(), cx.inst().end_session(cx.param("session_id"))));
+}
+
+Response remove_session(Context& cx) {
+  return json_response(to_wire(cx.inst(), cx.inst().remove_session(cx.param("session_id"))));
 }
 
 namespace {
@@ -128,38 +140,6 @@ Response accept_ticket(Context& cx) {
     throw ClerkError(404, "resource_not_found", "not found", "No invitation carries the ticket '" + ticket + "'.",
                      {{"param_name", "ticket"}});
   return acceptance(cx, *id, user_id);
-}
-
-// The instance's event log, oldest first. Filters: type (repeatable), since (an event
-// id: only later events), limit.
-Response events(Context& cx) {
-  QueryReader q(cx);
-  auto types = q.list("type");
-  auto since = q.string("since");
-  int64_t limit = q.integer("limit").value_or(500);
-  if (limit < 1) throw ClerkError::param_value("limit", "limit must be positive.");
-  const auto& log = cx.inst().event_log();
-  size_t start = 0;
-  if (since) {
-    auto it = std::find_if(log.begin(), log.end(), [&](const Json& e) { return e["id"] == *since; });
-    if (it == log.end())
-      throw ClerkError(404, "resource_not_found", "not found", "There is no event with id '" + *since + "'.",
-                       {{"param_name", "since"}});
-    start = static_cast<size_t>(it - log.begin()) + 1;
-  }
-  Json data = Json::array();
-  int64_t total = 0;
-  for (size_t i = start; i < log.size(); ++i) {
-    if (!types.empty() && std::find(types.begin(), types.end(), log[i]["type"]) == types.end()) continue;
-    ++total;
-    if (static_cast<int64_t>(data.size()) < limit) data.push_back(log[i]);
-  }
-  return json_response({{"data", data}, {"total_count", total}});
-}
-
-Response clear_events(Context& cx) {
-  cx.inst().clear_event_log();
-  return json_response({{"data", Json::array()}, {"total_count", 0}});
 }
 
 }  // namespace clerksim::control

@@ -1,5 +1,6 @@
 #pragma once
-// The /__sim control plane: readiness, reset, state dump, clock.
+// The /__sim control plane: readiness, reset, state dump, clock, what a user does
+// in the browser, and the webhooks outbox.
 #include "core/request.hpp"
 #include "wire/context.hpp"
 
@@ -14,7 +15,16 @@ Response set_active_organization(Context& cx);
 Response authorize(Context& cx);
 Response accept_invitation(Context& cx);
 Response accept_ticket(Context& cx);
+Response end_session(Context& cx);
+Response remove_session(Context& cx);
+
+// webhooks.cpp: the event log, endpoints, deliveries
 Response events(Context& cx);
 Response clear_events(Context& cx);
+Response list_endpoints(Context& cx);
+Response create_endpoint(Context& cx);
+Response delete_endpoint(Context& cx);
+Response list_deliveries(Context& cx);
+Response flush(Context& cx);
 
 }  // namespace clerksim::control

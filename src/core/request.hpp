@@ -1,6 +1,7 @@
 #pragma once
 // The transport-free request and response values every layer above core speaks.
 // The HTTP server, the scenario runner and the property checker all build these.
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -25,6 +26,11 @@ struct Response {
   int status = 200;
   std::string body;  // JSON text; empty for 204
   std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type
+
+  // An answer that is not ready yet (e.g. waiting for webhook deliveries): the
+  // transport calls this with the function that sends the answer when it is.
+  using Reply = std::function<void(Response)>;
+  std::function<void(Reply)> deferred;
 };
 
 }  // namespace clerksim

@@ -273,11 +273,24 @@ class Instance {
   // Event ids ("msg_..."), from their own seeded stream so they never move resource ids.
   std::string next_event_id() { return event_ids_.next("msg"); }
 
+  // --- webhook endpoints (webhooks.cpp), in the order they were added
+  const std::vector<WebhookEndpoint>& webhook_endpoints() const { return endpoints_; }
+  const WebhookEndpoint& add_webhook_endpoint(const std::string& url, const std::vector<std::string>& events,
+                                              const std::string& secret);
+  const WebhookEndpoint& get_webhook_endpoint(const std::string& id) const;
+  void remove_webhook_endpoint(const std::string& id);
+  // The secret that signs deliveries to the endpoint: its own, else the instance's.
+  const std::string& endpoint_secret(const WebhookEndpoint& endpoint) const;
+
   // --- sessions (sessions.cpp)
   const Session& create_session(const std::string& user_id, const std::optional<std::string>& active_org);
   const Session& get_session(const std::string& id) const;
   Page<Session> list_sessions(const SessionQuery& q, const ListWindow& w) const;
   const Session& revoke_session(const std::string& id);
+  // What the browser does: sign out of the session (ended) or remove it from the
+  // client's session list (removed). Sessions already over stay as they are.
+  const Session& end_session(const std::string& id);
+  const Session& remove_session(const std::string& id);
   // The browser's "switch organization": the user must be a member. nullopt clears it.
   const Session& set_active_organization(const std::string& session_id, const std::optional<std::string>& org);
   std::string session_status(const Session& s) const;              // what Clerk reports now
@@ -370,6 +383,7 @@ class Instance {
   std::map<std::string, Invitation> invitations_;  // by id
   std::vector<DomainEvent> events_;
   std::vector<Json> event_log_;
+  std::vector<WebhookEndpoint> endpoints_;
 
   void emit(DomainEvent e) { events_.push_back(std::move(e)); }
   void require_member_manager(const Organization& org, const std::string& user_id) const;

@@ -185,6 +185,17 @@ struct InstanceInfo {
   std::vector<std::string> allowed_origins;
   std::string authorized_party = "http://localhost:3000";  // the azp claim of session tokens
   std::string signing_key_pem;  // RSA-2048 private key (PKCS#8 PEM) that signs session tokens
+  std::string webhook_secret;   // "whsec_<base64>": signs deliveries to endpoints that name no secret of their own
+};
+
+// Where the instance's events are delivered. An endpoint is configuration, like the
+// dashboard's list: part of the state, so a reset brings back the fixture's endpoints.
+struct WebhookEndpoint {
+  std::string id;                   // "ep_..."
+  std::string url;                  // http://host[:port]/path
+  std::vector<std::string> events;  // event types to send; empty: all of them
+  std::string secret;               // "whsec_..."; empty: the instance's webhook_secret
+  int64_t created_at = 0;
 };
 
 // The whole of one instance as plain data: what a fixture loads and a state dump writes.
@@ -199,6 +210,7 @@ struct InstanceState {
   std::vector<Membership> memberships;
   std::vector<Invitation> invitations;
   std::vector<Session> sessions;
+  std::vector<WebhookEndpoint> webhook_endpoints;
   uint64_t seed = 0;
   uint64_t id_counter = 0;  // ids drawn so far from the seeded generator
   int64_t clock_ms = 0;     // the instance clock when the state was taken

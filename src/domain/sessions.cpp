@@ -73,7 +73,10 @@ const Session& Instance::create_session(const std::string& user_id, const std::o
   u.last_sign_in_at = now;
   u.last_active_at = now;
   emit(DomainEvent("session.created", "session", s.id, std::nullopt, user_id));
-  return sessions_.emplace(s.id, std::move(s)).first->second;
+  const Session& stored = sessions_.emplace(s.id, std::move(s)).first->second;
+  // Signed in, with a task still to finish (e.g. choosing an organization).
+  if (!session_tasks(stored).empty()) emit(DomainEvent("session.pending", "session", stored.id, std::nullopt, user_id));
+  return stored;
 }
 
 Page<Session> Instance::list_sessions(const SessionQuery& q, const ListWindow& w) const {
@@ -107,6 +110,30 @@ const Session& Instance::revoke_session(const std::string& id) {
     s.updated_at = clock_.now_ms();
     emit(DomainEvent("session.revoked", "session", s.id, std::nullopt, s.user_id));
   }
+  return s;
+}
+
+namespace {
+// A signed-in session (active, or pending a task) moves to a final status.
+bool finish_session(Session& s, const std::string& live_status, const std::string& status, int64_t now) {
+  if (s.status != "active" || (live_status != "active" && live_status != "pending")) return false;
+  s.status = status;
+  s.updated_at = now;
+  return true;
+}
+}  // namespace
+
+const Session& Instance::end_session(const std::string& id) {
+  Session& s = session_ref(id);
+  if (finish_session(s, session_status(s), "ended", clock_.now_ms()))
+    emit(DomainEvent("session.ended", "session", s.id, std::nullopt, s.user_id));
+  return s;
+}
+
+const Session& Instance::remove_session(const std::string& id) {
+  Session& s = session_ref(id);
+  if (finish_session(s, session_status(s), "removed", clock_.now_ms()))
+    emit(DomainEvent("session.removed", "session", s.id, std::nullopt, s.user_id));
   return s;
 }
 

@@ -56,7 +56,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req.target = std::string(msg.target());
     for (const auto& field : msg) req.headers[std::string(field.name_string())] = std::string(field.value());
     req.body = msg.body();
-    write(dispatcher_.handle(req), msg.version(), msg.keep_alive());
+    Response res = dispatcher_.handle(req);
+    if (res.deferred) {
+      // Nothing else is read from this connection until the answer is written.
+      writing_ = true;
+      auto reply = [self = shared_from_this(), version = msg.version(), keep_alive = msg.keep_alive()](Response r) {
+        self->write(r, version, keep_alive);
+      };
+      return res.deferred(reply);
+    }
+    write(res, msg.version(), msg.keep_alive());
   }
 
   void write(const Response& r, unsigned version, bool keep_alive) {
@@ -120,6 +129,7 @@ struct Server::Impl {
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   std::list<std::weak_ptr<Connection>> sessions;
   bool stopping = false;
+  std::vector<std::function<void()>> on_shutdown;
 
   Impl(Dispatcher& d, ServerLimits l) : dispatcher(d), limits(l) {}
 
@@ -136,6 +146,7 @@ struct Server::Impl {
 
   void shutdown() {
     stopping = true;
+    for (auto& stop : on_shutdown) stop();
     beast::error_code ignored;
     acceptor.close(ignored);
     for (auto& weak : sessions)
@@ -155,6 +166,10 @@ Server::Server(Dispatcher& dispatcher, const std::string& host, uint16_t port, S
 Server::~Server() = default;
 
 uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+boost::asio::io_context& Server::io_context() { return impl_->ioc; }
+
+void Server::on_shutdown(std::function<void()> stop) { impl_->on_shutdown.push_back(std::move(stop)); }
 
 void Server::run(const std::function<void()>& on_listening) {
   impl_->signals.async_wait([this](beast::error_code ec, int) {

@@ -1,6 +1,7 @@
 #pragma once
 // Transport only: a Boost.Beast HTTP/1.1 server on one thread. It reads a request,
 // hands a Request value to the dispatcher and writes the Response back.
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,9 +22,13 @@ class Server {
   Server(Dispatcher& dispatcher, const std::string& host, uint16_t port, ServerLimits limits = {});
   ~Server();
   uint16_t port() const;
+  // The one thread's event loop, for work that runs beside the requests (webhook delivery).
+  boost::asio::io_context& io_context();
   // Serves until SIGINT/SIGTERM: then stops accepting, lets responses being written
   // finish, closes idle connections and returns.
   void run(const std::function<void()>& on_listening);
+  // Called once when shutdown begins, to stop work that would keep the loop alive.
+  void on_shutdown(std::function<void()> stop);
 
  private:
   struct Impl;

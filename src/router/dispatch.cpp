@@ -3,6 +3,7 @@
 
 #include "core/text.hpp"
 #include "router/router.hpp"
+#include "webhooks/delivery.hpp"
 #include "wire/encode.hpp"
 
 namespace clerksim {
@@ -120,18 +121,21 @@ Response Dispatcher::handle(const Request& req) {
       throw ClerkError(403, "organization_not_enabled_in_instance", "organizations are not enabled",
                        "Organizations are turned off for this instance; turn them on with "
                        "PATCH /v1/instance/organization_settings {\"enabled\": true}.");
-    Context cx{inst, &tenancy_, req, std::move(params), std::move(query)};
-    cx.version = select_version(req, cx.query);
-    cx.server_url = server_url_;
+    ApiVersion version = select_version(req, query);
+    Context cx{inst, &tenancy_, req, std::move(params), std::move(query), version, server_url_, webhooks_};
     Response res = route->handler(cx);
     if (cx.instance)
       for (const DomainEvent& e : cx.instance->take_events()) {
+        Json rendered;
         // An event about something already gone again (possible only when the domain
         // was driven directly, between requests) has nothing left to show.
         try {
-          cx.instance->record_event(render_event(*cx.instance, e, req.header("User-Agent")));
+          rendered = render_event(*cx.instance, e, req.header("User-Agent"));
         } catch (const ClerkError&) {
+          continue;
         }
+        if (webhooks_) webhooks_->publish(*cx.instance, rendered);
+        cx.instance->record_event(std::move(rendered));
       }
     return res;
   } catch (const ClerkError& e) {

@@ -33,6 +33,8 @@ class Dispatcher {
   explicit Dispatcher(Tenancy& tenancy, std::string server_url = "http://127.0.0.1:8787")
       : tenancy_(tenancy), server_url_(std::move(server_url)) {}
   void set_server_url(std::string url) { server_url_ = std::move(url); }
+  // Where events go after they are logged; without it they are only logged.
+  void set_webhooks(WebhookDelivery* webhooks) { webhooks_ = webhooks; }
   Response handle(const Request& request);
   // An error decided before a request could be read whole (e.g. a body too large).
   Response reject(const ClerkError& error) { return error_response(error, tenancy_.next_trace_id()); }
@@ -40,6 +42,7 @@ class Dispatcher {
  private:
   Tenancy& tenancy_;
   std::string server_url_;
+  WebhookDelivery* webhooks_ = nullptr;
 };
 
 }  // namespace clerksim

@@ -92,8 +92,15 @@ const std::vector<Route>& routes() {
       {"POST", "/__sim/authorize", control::authorize},
       {"POST", "/__sim/invitations/{invitation_id}/accept", control::accept_invitation},
       {"POST", "/__sim/tickets/accept", control::accept_ticket},
+      {"POST", "/__sim/sessions/{session_id}/end", control::end_session},
+      {"POST", "/__sim/sessions/{session_id}/remove", control::remove_session},
       {"GET", "/__sim/webhooks/events", control::events},
       {"DELETE", "/__sim/webhooks/events", control::clear_events},
+      {"GET", "/__sim/webhooks/endpoints", control::list_endpoints},
+      {"POST", "/__sim/webhooks/endpoints", control::create_endpoint},
+      {"DELETE", "/__sim/webhooks/endpoints/{endpoint_id}", control::delete_endpoint},
+      {"GET", "/__sim/webhooks/deliveries", control::list_deliveries},
+      {"POST", "/__sim/webhooks/flush", control::flush},
   };
   return table;
 }

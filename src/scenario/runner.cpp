@@ -15,6 +15,7 @@
 
 #include "domain/tenancy.hpp"
 #include "router/router.hpp"
+#include "webhooks/delivery.hpp"
 #include "wire/fixture.hpp"
 
 namespace clerksim::scenario {
@@ -34,11 +35,26 @@ class InProcessTarget : public Target {
     key_ = state.info.secret_key;
     tenancy_ = std::make_unique<Tenancy>(state, ClockMode::frozen, TenancyMode::fixed);
     dispatcher_ = std::make_unique<Dispatcher>(*tenancy_);
+    webhooks_ = std::make_unique<WebhookDelivery>(io_);
+    dispatcher_->set_webhooks(webhooks_.get());
   }
 
+  // Webhook deliveries progress between requests; an answer that waits for them
+  // (a flush) runs the loop until it is ready.
   Response send(Request request) override {
     request.headers["Authorization"] = "Bearer " + key_;
-    return dispatcher_->handle(request);
+    Response res = dispatcher_->handle(request);
+    if (!res.deferred) {
+      io_.restart();
+      io_.poll();
+      return res;
+    }
+    std::optional<Response> answer;
+    res.deferred([&answer](Response r) { answer = std::move(r); });
+    io_.restart();
+    while (!answer && io_.run_one() > 0) {
+    }
+    return answer ? *answer : Response{500, R"({"errors":[]})", {}, {}};
   }
 
   bool has_control_plane() const override { return true; }
@@ -48,6 +64,8 @@ class InProcessTarget : public Target {
   std::string key_;
   std::unique_ptr<Tenancy> tenancy_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  boost::asio::io_context io_;
+  std::unique_ptr<WebhookDelivery> webhooks_;
 };
 
 class HttpTarget : public Target {
@@ -95,7 +113,10 @@ class HttpTarget : public Target {
     http::read(stream, buffer, res);
     boost::beast::error_code ignored;
     stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    return Response{res.result_int(), res.body(), {}};
+    Response out;
+    out.status = static_cast<int>(res.result_int());
+    out.body = res.body();
+    return out;
   }
 
   std::string key_, host_, port_, prefix_;

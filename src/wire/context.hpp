@@ -15,6 +15,7 @@ namespace clerksim {
 enum class ApiVersion { v2025_11_10, v2026_05_12 };
 
 class Tenancy;
+class WebhookDelivery;
 
 struct Context {
   Instance* instance = nullptr;  // null only on routes that need no key
@@ -24,6 +25,7 @@ struct Context {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order, keys may repeat
   ApiVersion version = ApiVersion::v2026_05_12;
   std::string server_url;  // where clients reach this server: the iss of session tokens
+  WebhookDelivery* webhooks = nullptr;  // null where nothing is delivered
 
   Instance& inst() const { return *instance; }
   const std::string& param(const std::string& name) const { return path.at(name); }

@@ -299,6 +299,7 @@ Json render_event(Instance& inst, const DomainEvent& e, const std::string& user_
   } else if (e.object_kind == "session") {
     const Session& s = inst.get_session(e.id);
     data = to_wire(inst, s);
+    data.erase("tasks");  // the webhook Session has no tasks
     data["user"] = to_wire(inst, inst.get_user(s.user_id));  // session events carry the whole user
   } else if (e.object_kind == "role") {
     data = to_wire(inst, inst.get_role_by_id(e.id));

@@ -5,8 +5,10 @@
 
 #include "auth/crypto.hpp"
 #include "auth/test_only_key.hpp"
+#include "auth/webhooks.hpp"
 #include "core/ids.hpp"
 #include "core/text.hpp"
+#include "domain/events.hpp"
 #include "domain/instance.hpp"
 #include "domain/rules.hpp"
 
@@ -398,11 +400,48 @@ InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed, 
     s.invitations.push_back(load_invitation(*item, "/invitations/" + std::to_string(i), ids, start));
   for (const auto& [i, item] : root.items("sessions"))
     s.sessions.push_back(load_session(*item, "/sessions/" + std::to_string(i), ids, start));
+  if (auto hooks = root.obj("webhooks")) {
+    Node n(*hooks, "/webhooks");
+    if (auto secret = n.str("signing_secret")) {
+      if (!webhook_key(*secret)) n.fail("signing_secret", "must be whsec_ followed by standard, padded base64");
+      s.info.webhook_secret = *secret;
+    }
+    for (const auto& [i, item] : n.items("endpoints")) {
+      std::string where = "/webhooks/endpoints/" + std::to_string(i);
+      Node e(*item, where);
+      auto url = e.str("url");
+      if (!url || !valid_webhook_url(*url)) e.fail("url", "must be an http:// URL with a host");
+      auto events = e.strs("events");
+      for (const auto& type : events)
+        if (!is_webhook_event_type(type)) e.fail("events", "'" + type + "' is not a Clerk event type");
+      std::string secret = e.str("secret").value_or("");
+      if (!secret.empty() && !webhook_key(secret)) e.fail("secret", "must be whsec_ followed by standard, padded base64");
+      auto id = e.str("id");
+      e.done();
+      add_webhook_endpoint(s, *url, events, secret);
+      s.webhook_endpoints.back().created_at = start;
+      if (id) s.webhook_endpoints.back().id = *id;
+    }
+    n.done();
+  }
+  if (s.info.webhook_secret.empty()) s.info.webhook_secret = derive_webhook_secret(s.info.id + "/" + s.info.secret_key);
   root.done();
   if (auto problem = find_state_problem(s)) throw FixtureError(problem->where, problem->what);
   s.id_counter = ids.counter();
   s.clock_ms = start;
   return s;
+}
+
+void add_webhook_endpoint(InstanceState& s, const std::string& url, const std::vector<std::string>& events,
+                          const std::string& secret) {
+  IdGenerator ids(s.seed ^ 0x656e64706f696e74ULL, s.webhook_endpoints.size());
+  WebhookEndpoint ep;
+  ep.id = ids.next("ep");
+  ep.url = url;
+  ep.events = events;
+  ep.secret = secret;
+  ep.created_at = s.clock_ms;
+  s.webhook_endpoints.push_back(std::move(ep));
 }
 
 InstanceState load_fixture_file(const std::string& path, uint64_t seed, bool force_seed) {
@@ -545,6 +584,13 @@ Json dump_fixture(const InstanceState& s) {
                              {"abandon_at", se.abandon_at},
                              {"created_at", se.created_at},
                              {"updated_at", se.updated_at}});
+  Json endpoints = Json::array();
+  for (const auto& ep : s.webhook_endpoints) {
+    Json e = {{"id", ep.id}, {"url", ep.url}, {"events", ep.events}};
+    if (!ep.secret.empty()) e["secret"] = ep.secret;
+    endpoints.push_back(std::move(e));
+  }
+  j["webhooks"] = {{"signing_secret", s.info.webhook_secret}, {"endpoints", endpoints}};
   return j;
 }
 

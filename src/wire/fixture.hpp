@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace clerksim {
 
@@ -25,5 +26,9 @@ constexpr int64_t kDefaultFixtureClockMs = 1767225600000;
 InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed, const std::string& base_dir = ".");
 InstanceState load_fixture_file(const std::string& path, uint64_t seed, bool force_seed);  // throws FixtureError
 Json dump_fixture(const InstanceState& state);
+// Adds a webhook endpoint with the next endpoint id of the state's seed (the
+// fixture's "webhooks.endpoints" and `serve --webhook URL` both land here).
+void add_webhook_endpoint(InstanceState& state, const std::string& url, const std::vector<std::string>& events = {},
+                          const std::string& secret = "");
 
 }  // namespace clerksim

@@ -37,6 +37,7 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
 export const specFile = resolve(repoRoot, '..', 'shared', 'spec', 'bapi_2026-05-12.yml');
+export const webhookSpecFile = resolve(repoRoot, '..', 'shared', 'spec', 'webhooks_2025-04-15.yml');
 export const defaultFixture = resolve(repoRoot, 'fixtures', 'default.json');
 export const simBinary = process.env.CLERK_SIM_BIN
   ? resolve(process.env.CLERK_SIM_BIN)
@@ -61,6 +62,7 @@ const BANNER_VARS = {
   CLERK_SECRET_KEY: 'secretKey',
   CLERK_PUBLISHABLE_KEY: 'publishableKey',
   CLERK_JWT_KEY: 'jwtKey',
+  CLERK_WEBHOOK_SIGNING_SECRET: 'webhookSecret',
 };
 const STARTUP_TIMEOUT_MS = 10_000;
 
@@ -128,6 +130,7 @@ export async function startSim({ fixture = defaultFixture, args = [], clock = 'f
     secretKey: banner.secretKey,
     publishableKey: banner.publishableKey,
     jwtKey: banner.jwtKey,
+    webhookSecret: banner.webhookSecret,
     clock,
     process: child,
     clerk: makeClient(banner.url, banner.secretKey),
@@ -161,7 +164,15 @@ export async function startSim({ fixture = defaultFixture, args = [], clock = 'f
 // fields are filled in once the server is up. `options` go to startSim(), so
 // a file that verifies session tokens with the SDK uses useSim({clock: 'wall'}).
 export function useSim(options = {}) {
-  const env = { sim: null, clerk: null, url: null, secretKey: null, publishableKey: null, jwtKey: null };
+  const env = {
+    sim: null,
+    clerk: null,
+    url: null,
+    secretKey: null,
+    publishableKey: null,
+    jwtKey: null,
+    webhookSecret: null,
+  };
   before(async () => {
     env.sim = await startSim(options);
     env.clerk = env.sim.clerk;
@@ -169,6 +180,7 @@ export function useSim(options = {}) {
     env.secretKey = env.sim.secretKey;
     env.publishableKey = env.sim.publishableKey;
     env.jwtKey = env.sim.jwtKey;
+    env.webhookSecret = env.sim.webhookSecret;
   });
   after(async () => {
     await env.sim?.stop();

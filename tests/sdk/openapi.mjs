@@ -204,6 +204,75 @@ export function loadContract(specFile) {
 }
 
 // ---------------------------------------------------------------------------
+// webhook payloads
+
+// The webhooks document lists each event under `x-webhooks` as a POST whose
+// body is the envelope with that event's `data`. loadWebhookContract() returns
+// check(body) -> problems for a delivered body, by its `type`, or null when the
+// document is absent.
+//
+// Two habits of the document are read the way Clerk means them:
+// - A payload extends a closed object schema with allOf (SessionEventPayload is
+//   Session plus `user`). Taken literally that can never validate, so such an
+//   allOf is merged into one closed object with the extra properties. The
+//   invitation payloads put their extra `public_organization_data` under a
+//   stray `data` key; it is lifted to the top level, where the SDK's
+//   OrganizationInvitationJSON has it.
+// - session.pending exists as an event, but the webhook Session schema's
+//   status enum lacks "pending".
+function mergeClosedAllOf(node, schemas) {
+  if (Array.isArray(node)) return node.map((n) => mergeClosedAllOf(n, schemas));
+  if (node === null || typeof node !== 'object') return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, mergeClosedAllOf(v, schemas)]));
+  const members = out.allOf;
+  if (!Array.isArray(members)) return out;
+  const base = members.find((m) => m.$ref && schemas[m.$ref.replace('#/components/schemas/', '')]);
+  const closed = base && schemas[base.$ref.replace('#/components/schemas/', '')];
+  if (!closed || closed.additionalProperties !== false) return out;
+  const properties = { ...closed.properties };
+  const required = [...(closed.required ?? [])];
+  for (const m of members) {
+    if (m === base) continue;
+    const { data, ...extra } = m.properties ?? {};
+    Object.assign(properties, extra);
+    if (data?.properties && !properties.data) Object.assign(properties, data.properties);
+    else if (data) properties.data = data;
+    required.push(...(m.required ?? []).filter((r) => r in properties));
+  }
+  const { allOf, ...rest } = out;
+  return { ...rest, type: 'object', additionalProperties: false, properties, required };
+}
+
+export function loadWebhookContract(specFile) {
+  if (!existsSync(specFile)) return null;
+  const doc = YAML.parse(readFileSync(specFile, 'utf8'));
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  for (const f of ['int32', 'int64']) ajv.addFormat(f, { type: 'number', validate: Number.isInteger });
+  for (const f of ['float', 'double', 'binary', 'byte', 'password']) ajv.addFormat(f, () => true);
+  const schemas = doc.components?.schemas ?? {};
+  const sessionStatus = schemas.Session?.properties?.status;
+  if (Array.isArray(sessionStatus?.enum) && !sessionStatus.enum.includes('pending')) sessionStatus.enum.push('pending');
+  const defs = toJsonSchema(mergeClosedAllOf(schemas, schemas));
+  ajv.addSchema({ $id: SCHEMA_ROOT_ID, $defs: defs });
+  const events = doc['x-webhooks'] ?? {};
+  const compiled = new Map();
+  return {
+    types: Object.keys(events),
+    check(body) {
+      const event = events[body?.type];
+      if (!event) return [{ message: `no event ${JSON.stringify(body?.type)} in the webhooks document` }];
+      if (!compiled.has(body.type)) {
+        const schema = mergeClosedAllOf(event.post.requestBody.content['application/json'].schema, schemas);
+        compiled.set(body.type, ajv.compile(toJsonSchema(schema)));
+      }
+      const validate = compiled.get(body.type);
+      return validate(body) ? [] : [{ message: `${body.type} body does not match the document`, errors: validate.errors }];
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
 // fetch guard
 
 const state = {
