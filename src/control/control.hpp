@@ -17,4 +17,12 @@ Response accept_ticket(Context& cx);
 Response events(Context& cx);
 Response clear_events(Context& cx);
 
+// billing.cpp
+Response get_billing_settings(Context& cx);
+Response update_billing_settings(Context& cx);
+Response create_billing_feature(Context& cx);
+Response create_billing_plan(Context& cx);
+Response subscribe_organization(Context& cx);
+Response subscribe_user(Context& cx);
+
 }  // namespace clerksim::control

@@ -138,6 +138,7 @@ Instance::Instance(const InstanceState& state, ClockMode mode)
   }
   for (auto inv : state.invitations) { inv.seq = next_seq(); invitations_.emplace(inv.id, inv); }
   for (auto se : state.sessions) { se.seq = next_seq(); sessions_.emplace(se.id, se); }
+  load_billing(state.billing);
 }
 
 namespace {
@@ -162,6 +163,7 @@ InstanceState Instance::snapshot() const {
   s.memberships = in_insertion_order<Membership>(memberships_);
   s.invitations = in_insertion_order<Invitation>(invitations_);
   s.sessions = in_insertion_order<Session>(sessions_);
+  s.billing = billing_snapshot();
   s.seed = ids_.seed();
   s.id_counter = ids_.counter();
   s.clock_ms = clock_.now_ms();

@@ -9,6 +9,7 @@
 #include "core/text.hpp"
 #include "domain/instance.hpp"
 #include "domain/rules.hpp"
+#include "wire/billing.hpp"
 
 namespace clerksim {
 
@@ -398,6 +399,7 @@ InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed, 
     s.invitations.push_back(load_invitation(*item, "/invitations/" + std::to_string(i), ids, start));
   for (const auto& [i, item] : root.items("sessions"))
     s.sessions.push_back(load_session(*item, "/sessions/" + std::to_string(i), ids, start));
+  if (auto billing = root.obj("billing")) s.billing = load_billing_fixture(*billing, "/billing", ids, start, s);
   root.done();
   if (auto problem = find_state_problem(s)) throw FixtureError(problem->where, problem->what);
   s.id_counter = ids.counter();
@@ -545,6 +547,7 @@ Json dump_fixture(const InstanceState& s) {
                              {"abandon_at", se.abandon_at},
                              {"created_at", se.created_at},
                              {"updated_at", se.updated_at}});
+  j["billing"] = dump_billing_fixture(s.billing);
   return j;
 }
 
