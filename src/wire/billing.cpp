@@ -237,6 +237,10 @@ Json subscription_item_v2_to_wire(const Instance& inst, const SubscriptionItem& 
   plan_json["payer_type"] = Json::array({plan.payer_type});
   plan_json["description"] = plan.description.value_or("");
   plan_json["avatar_url"] = "";
+  for (auto& f : plan_json["features"]) {  // this shape has no nulls in features either
+    if (f["description"].is_null()) f["description"] = "";
+    f["avatar_url"] = "";
+  }
   plan_json["period"] = item.plan_period;
   plan_json["interval"] = 1;
   // This shape has no "canceled" status: a canceled item still running reads as active.
