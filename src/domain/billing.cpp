@@ -1,6 +1,7 @@
 // Billing: features, plans, one subscription per payer, plan switches as a completed
 // checkout would make them, and what the instance clock does to subscription items.
 #include <algorithm>
+#include <ctime>
 #include <regex>
 #include <set>
 
@@ -17,43 +18,24 @@ constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 constexpr int64_t kTrialEndingNoticeMs = 3 * kDayMs;  // freeTrialEnding is sent this long before a trial ends
 constexpr int64_t kMaxTrialExtensionMs = 365 * kDayMs;
 
-// Civil-calendar arithmetic (days since 1970-01-01 <-> year/month/day), for
-// periods that end on the same day of a later month.
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
-// `ms` plus whole months; a day past the end of the target month becomes its last day.
+// `ms` plus whole months on the UTC calendar; a day past the end of the target month
+// becomes its last day (Jan 31 + 1 month = Feb 28).
 int64_t add_months(int64_t ms, int months) {
-  int64_t days = ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs;
-  int64_t time_of_day = ms - days * kDayMs;
-  int64_t y;
-  unsigned m, d;
-  civil_from_days(days, y, m, d);
-  int64_t month_index = y * 12 + (m - 1) + months;
-  int64_t ny = month_index >= 0 ? month_index / 12 : (month_index - 11) / 12;
-  unsigned nm = static_cast<unsigned>(month_index - ny * 12) + 1;
-  static const unsigned lengths[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  unsigned last = lengths[nm - 1] + ((nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0)) ? 1 : 0);
-  return days_from_civil(ny, nm, std::min(d, last)) * kDayMs + time_of_day;
+  int64_t millis = ((ms % 1000) + 1000) % 1000;
+  std::time_t seconds = static_cast<std::time_t>((ms - millis) / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  int day = tm.tm_mday;
+  tm.tm_mday = 1;
+  tm.tm_mon += months;
+  std::time_t first = timegm(&tm);  // normalises month and year
+  gmtime_r(&first, &tm);
+  static const int lengths[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int year = tm.tm_year + 1900;
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  int last = lengths[tm.tm_mon] + (tm.tm_mon == 1 && leap ? 1 : 0);
+  tm.tm_mday = std::min(day, last);
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + millis;
 }
 
 int64_t period_after(int64_t start, const std::string& period) {

@@ -1,7 +1,7 @@
 #include "wire/billing.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <ctime>
 #include <set>
 
 #include "wire/fixture.hpp"
@@ -245,22 +245,13 @@ Json subscription_item_v2_to_wire(const Instance& inst, const SubscriptionItem& 
   plan_json["interval"] = 1;
   // This shape has no "canceled" status: a canceled item still running reads as active.
   std::string status = item.status == "canceled" ? "active" : item.status;
-  // A completed simulated checkout leaves no payment source; "" says so.
-  int64_t day_ms = 24LL * 60 * 60 * 1000;
-  int64_t days = item.period_start >= 0 ? item.period_start / day_ms : (item.period_start - day_ms + 1) / day_ms;
-  // civil date of period_start, YYYY-MM-DD
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  unsigned doe = static_cast<unsigned>(z - era * 146097);
-  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  unsigned mp = (5 * doy + 2) / 153;
-  unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
+  // proration_date: the UTC date the current period started, YYYY-MM-DD.
+  std::time_t start = static_cast<std::time_t>(item.period_start / 1000);
+  std::tm tm{};
+  gmtime_r(&start, &tm);
   char date[16];
-  std::snprintf(date, sizeof date, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  // A completed simulated checkout leaves no payment source; "" says so.
   return {{"object", "commerce_subscription_item"},
           {"id", item.id},
           {"instance_id", inst.info().id},
