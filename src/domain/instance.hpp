@@ -402,6 +402,12 @@ class Instance {
   std::vector<Json> event_log_;
 
   void emit(DomainEvent e) { events_.push_back(std::move(e)); }
+  void require_member_manager(const Organization& org, const std::string& user_id) const;
+  bool status_wanted(const InvitationQuery& q, const Invitation& inv) const;
+
+  Session& session_ref(const std::string& id);
+  // Sessions whose active organization is gone (or no longer theirs) lose it.
+  void clear_active_organization(const std::string& org_id, const std::optional<std::string>& user_id);
 
   // billing (billing.cpp)
   BillingSettings billing_;
@@ -427,12 +433,6 @@ class Instance {
   void emit_item(const std::string& type, const SubscriptionItem& item);
   void emit_subscription(const std::string& type, const Subscription& sub);
   bool advance_subscription(Subscription& sub, int64_t now);
-  void require_member_manager(const Organization& org, const std::string& user_id) const;
-  bool status_wanted(const InvitationQuery& q, const Invitation& inv) const;
-
-  Session& session_ref(const std::string& id);
-  // Sessions whose active organization is gone (or no longer theirs) lose it.
-  void clear_active_organization(const std::string& org_id, const std::optional<std::string>& user_id);
 };
 
 // The nine system permissions and the two default roles every instance starts with.
