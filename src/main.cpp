@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--out", check_opts.out, "Write the shrunk counterexample here as a scenario file");
   check_cmd->add_option("--inject-fault", check_opts.fault,
                         "Self-test: break one rule (merge_as_replace, seat_cap_off_by_one, stale_token_live, "
-                        "system_permission_in_token) to show the checker notices");
+                        "system_permission_in_token, billing_gate_off) to show the checker notices");
 
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return serve(serve_opts, seed_opt->count() > 0);

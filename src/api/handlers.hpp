@@ -80,4 +80,12 @@ Response update_organization_settings(Context& cx);
 Response get_platform_config(Context& cx);
 Response patch_platform_config(Context& cx);
 
+// billing.cpp
+Response list_billing_plans(Context& cx);
+Response get_organization_billing_subscription(Context& cx);
+Response get_user_billing_subscription(Context& cx);
+Response list_subscription_items(Context& cx);
+Response cancel_subscription_item(Context& cx);
+Response extend_subscription_item_free_trial(Context& cx);
+
 }  // namespace clerksim::api

@@ -47,6 +47,7 @@ Response set_clock(Context& cx) {
   if (mode_text) clock.set_mode(mode);
   if (set_ms) clock.set_ms(*set_ms);
   if (advance_ms) clock.advance_ms(*advance_ms);
+  cx.inst().advance_billing();
   return json_response(clock_to_wire(clock));
 }
 

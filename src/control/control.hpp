@@ -27,4 +27,12 @@ Response delete_endpoint(Context& cx);
 Response list_deliveries(Context& cx);
 Response flush(Context& cx);
 
+// billing.cpp
+Response get_billing_settings(Context& cx);
+Response update_billing_settings(Context& cx);
+Response create_billing_feature(Context& cx);
+Response create_billing_plan(Context& cx);
+Response subscribe_organization(Context& cx);
+Response subscribe_user(Context& cx);
+
 }  // namespace clerksim::control

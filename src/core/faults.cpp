@@ -12,7 +12,8 @@ struct Named {
 const Named kAll[] = {{"merge_as_replace", Fault::merge_as_replace},
                       {"seat_cap_off_by_one", Fault::seat_cap_off_by_one},
                       {"stale_token_live", Fault::stale_token_live},
-                      {"system_permission_in_token", Fault::system_permission_in_token}};
+                      {"system_permission_in_token", Fault::system_permission_in_token},
+                      {"billing_gate_off", Fault::billing_gate_off}};
 }  // namespace
 
 void inject(Fault f) { injected = f; }

@@ -13,6 +13,7 @@ enum class Fault {
   seat_cap_off_by_one,  // the seat cap lets one member too many in
   stale_token_live,     // tokens read the current role instead of the one at mint time
   system_permission_in_token,  // org:sys_* permissions leak into session tokens
+  billing_gate_off,     // billing does not gate custom permissions (tokens and memberships)
 };
 
 void inject(Fault f);

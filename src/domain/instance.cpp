@@ -139,6 +139,7 @@ Instance::Instance(const InstanceState& state, ClockMode mode)
   for (auto inv : state.invitations) { inv.seq = next_seq(); invitations_.emplace(inv.id, inv); }
   for (auto se : state.sessions) { se.seq = next_seq(); sessions_.emplace(se.id, se); }
   endpoints_ = state.webhook_endpoints;
+  load_billing(state.billing);
 }
 
 namespace {
@@ -164,6 +165,7 @@ InstanceState Instance::snapshot() const {
   s.invitations = in_insertion_order<Invitation>(invitations_);
   s.sessions = in_insertion_order<Session>(sessions_);
   s.webhook_endpoints = endpoints_;
+  s.billing = billing_snapshot();
   s.seed = ids_.seed();
   s.id_counter = ids_.counter();
   s.clock_ms = clock_.now_ms();

@@ -338,6 +338,36 @@ class Instance {
                            const std::map<std::string, std::string>& mappings);
   int64_t role_members_count(const std::string& role_key, const std::string& role_set_key) const;
 
+  // --- billing (billing.cpp)
+  const BillingSettings& billing_settings() const { return billing_; }
+  const BillingSettings& update_billing_settings(std::optional<bool> organizations, std::optional<bool> users);
+  bool billing_enabled(const std::string& payer_type) const;         // "org" | "user"
+  void require_billing_enabled(const std::string& payer_type) const;  // 403 billing_not_enabled
+  const Feature& create_feature(const NewFeature& in);
+  const Feature* find_feature(const std::string& slug) const;
+  std::vector<const Feature*> plan_features(const Plan& plan) const;
+  const Plan& create_plan(const NewPlan& in);
+  const Plan* find_plan(const std::string& id) const;
+  Page<Plan> list_plans(const std::optional<std::string>& payer_type, const ListWindow& w) const;
+  // A completed checkout: the payer's current item ends and one for the plan starts now.
+  const Subscription& subscribe(const std::string& payer_type, const std::string& owner_id, const Checkout& in);
+  const Subscription& get_payer_subscription(const std::string& payer_type, const std::string& owner_id) const;
+  const Subscription* find_subscription(const std::string& id) const;
+  std::vector<const SubscriptionItem*> subscription_items(const std::string& subscription_id) const;
+  Page<SubscriptionItem> list_subscription_items(const SubscriptionItemQuery& q, const ListWindow& w) const;
+  const SubscriptionItem* find_subscription_item(const std::string& id) const;
+  const SubscriptionItem& cancel_subscription_item(const std::string& id, bool end_now);
+  const SubscriptionItem& extend_free_trial(const std::string& id, int64_t extend_to_ms);
+  // Time passed: renewals, period ends of canceled items, free trials ending.
+  void advance_billing();
+  // The plan a payer holds now, when billing is on for its type.
+  const Plan* active_plan(const std::string& payer_type, const std::string& owner_id) const;
+  // The member cap in force: the seats of a seat-limited plan, else the organization's own.
+  int64_t member_limit(const Organization& org) const;
+  bool member_limit_managed_by_billing(const Organization& org) const;
+  // The role's permissions, less custom ones whose feature the organization's plan lacks.
+  std::vector<std::string> membership_permissions(const Membership& m) const;
+
  private:
   using MembershipKey = std::pair<std::string, std::string>;  // (organization id, user id)
 
@@ -392,6 +422,31 @@ class Instance {
   Session& session_ref(const std::string& id);
   // Sessions whose active organization is gone (or no longer theirs) lose it.
   void clear_active_organization(const std::string& org_id, const std::optional<std::string>& user_id);
+
+  // billing (billing.cpp)
+  BillingSettings billing_;
+  std::map<std::string, Feature> features_;              // by id
+  std::map<std::string, Plan> plans_;                    // by id
+  std::map<std::string, Subscription> subscriptions_;    // by id
+  std::map<std::string, SubscriptionItem> items_;        // by id
+  void load_billing(const BillingState& state);
+  BillingState billing_snapshot() const;
+  Subscription& ensure_subscription(const std::string& payer_type, const std::string& owner_id, bool announce);
+  void start_default_subscription(const std::string& payer_type, const std::string& owner_id, bool announce);
+  void drop_billing_payer(const std::string& owner_id);
+  void require_member_limit_editable(const Organization& org) const;
+  void apply_billing_claims(SessionClaims& c) const;
+  const Plan* default_plan(const std::string& payer_type) const;
+  Subscription* subscription_of(const std::string& owner_id);
+  const Subscription* subscription_of(const std::string& owner_id) const;
+  SubscriptionItem* current_item(const std::string& subscription_id);
+  const SubscriptionItem* current_item(const std::string& subscription_id) const;
+  SubscriptionItem* upcoming_item(const std::string& subscription_id);
+  SubscriptionItem& start_item(Subscription& sub, const Plan& plan, const std::string& period,
+                               std::optional<int64_t> seats, bool free_trial, int64_t start, bool upcoming);
+  void emit_item(const std::string& type, const SubscriptionItem& item);
+  void emit_subscription(const std::string& type, const Subscription& sub);
+  bool advance_subscription(Subscription& sub, int64_t now);
 };
 
 // The nine system permissions and the two default roles every instance starts with.

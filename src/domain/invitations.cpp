@@ -82,9 +82,10 @@ std::vector<const Invitation*> Instance::create_invitations(const std::string& o
                      "A bulk request takes at most " + std::to_string(kBulkLimit) + " invitations; this one has " +
                          std::to_string(in.size()) + ".");
   int64_t seats = members_count(org.id) + pending_invitations_count(org.id);
-  if (org.max_allowed_memberships > 0 && seats + static_cast<int64_t>(in.size()) > org.max_allowed_memberships)
+  int64_t limit = member_limit(org);
+  if (limit > 0 && seats + static_cast<int64_t>(in.size()) > limit)
     throw ClerkError(403, "organization_membership_quota_exceeded", "organization membership quota exceeded",
-                     "The organization allows " + std::to_string(org.max_allowed_memberships) +
+                     "The organization allows " + std::to_string(limit) +
                          " memberships, counting pending invitations, and has no room for " +
                          std::to_string(in.size()) + " more.");
   std::set<std::string> seen;
@@ -260,9 +261,10 @@ Acceptance Instance::accept_invitation(const std::string& invitation_id, const s
   }
   require_role_in_set(org, inv.role);
   // The invitation already holds its seat; the cap may have been lowered since.
-  if (org.max_allowed_memberships > 0 && members_count(org.id) + pending_invitations_count(org.id) > org.max_allowed_memberships)
+  if (int64_t limit = member_limit(org);
+      limit > 0 && members_count(org.id) + pending_invitations_count(org.id) > limit)
     throw ClerkError(403, "organization_membership_quota_exceeded", "organization membership quota exceeded",
-                     "The organization is over its cap of " + std::to_string(org.max_allowed_memberships) +
+                     "The organization is over its cap of " + std::to_string(limit) +
                          " memberships; it cannot take this member.");
   // --- commit
   if (!user) {

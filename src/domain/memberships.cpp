@@ -56,9 +56,10 @@ const Membership& Instance::add_membership(const std::string& org_id, const std:
   require_metadata_objects(metadata);
   int64_t seats = members_count(org.id) + pending_invitations_count(org.id);
   if (faults::active(faults::Fault::seat_cap_off_by_one)) --seats;
-  if (org.max_allowed_memberships > 0 && seats + 1 > org.max_allowed_memberships)
+  int64_t limit = member_limit(org);
+  if (limit > 0 && seats + 1 > limit)
     throw ClerkError(403, "organization_membership_quota_exceeded", "organization membership quota exceeded",
-                     "The organization allows " + std::to_string(org.max_allowed_memberships) +
+                     "The organization allows " + std::to_string(limit) +
                          " memberships, counting pending invitations, and has no seat left.");
   if (memberships_.count(MembershipKey{org.id, user_id}))
     throw ClerkError(400, "already_a_member_in_organization", "already a member",

@@ -2,6 +2,8 @@
 // Plain data: every object an instance holds. Rules live in Instance, not here.
 #include <nlohmann/json.hpp>
 
+#include "domain/billing_model.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -211,6 +213,7 @@ struct InstanceState {
   std::vector<Invitation> invitations;
   std::vector<Session> sessions;
   std::vector<WebhookEndpoint> webhook_endpoints;
+  BillingState billing;
   uint64_t seed = 0;
   uint64_t id_counter = 0;  // ids drawn so far from the seeded generator
   int64_t clock_ms = 0;     // the instance clock when the state was taken

@@ -94,6 +94,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
     emit(DomainEvent("organizationMembership.created", "organization_membership", m.id, m.organization_id, m.user_id));
     memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, std::move(m));
   }
+  start_default_subscription("org", stored.id, true);
   return stored;
 }
 
@@ -160,6 +161,7 @@ const Organization& Instance::update_organization(const std::string& id, const O
   if (patch.max_allowed_memberships) {
     if (*patch.max_allowed_memberships < 0)
       throw ClerkError::param_value("max_allowed_memberships", "max_allowed_memberships must not be negative.");
+    require_member_limit_editable(stored);
     o.max_allowed_memberships = *patch.max_allowed_memberships;
   }
   if (patch.admin_delete_enabled) o.admin_delete_enabled = *patch.admin_delete_enabled;
@@ -194,6 +196,7 @@ Organization Instance::delete_organization(const std::string& id) {
   for (auto it = invitations_.begin(); it != invitations_.end();)
     it = it->second.organization_id == removed.id ? invitations_.erase(it) : std::next(it);
   organizations_.erase(removed.id);
+  drop_billing_payer(removed.id);
   clear_active_organization(removed.id, std::nullopt);
   DomainEvent deleted("organization.deleted", "organization", removed.id, removed.id);
   deleted.deleted = Json{{"object", "organization"}, {"id", removed.id}, {"slug", removed.slug}, {"deleted", true}};

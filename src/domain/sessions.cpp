@@ -193,6 +193,7 @@ SessionClaims Instance::session_claims(const std::string& session_id) const {
       c.org = o;
     }
   }
+  apply_billing_claims(c);
   return c;
 }
 

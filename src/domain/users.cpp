@@ -148,7 +148,9 @@ const User& Instance::create_user(const NewUser& in) {
   u.created_at = created;
   u.updated_at = now;
   emit(DomainEvent("user.created", "user", u.id, std::nullopt, u.id));
-  return users_.emplace(u.id, std::move(u)).first->second;
+  const User& stored = users_.emplace(u.id, std::move(u)).first->second;
+  start_default_subscription("user", stored.id, true);
+  return stored;
 }
 
 const User* Instance::find_user(const std::string& id) const {
@@ -364,6 +366,7 @@ void Instance::delete_user(const std::string& id) {
   for (auto it = sessions_.begin(); it != sessions_.end();)
     it = it->second.user_id == id ? sessions_.erase(it) : std::next(it);
   users_.erase(id);
+  drop_billing_payer(id);
   DomainEvent deleted("user.deleted", "user", id, std::nullopt, id);
   deleted.deleted = Json{{"object", "user"}, {"id", id}, {"deleted", true}};
   emit(std::move(deleted));

@@ -82,6 +82,15 @@ const std::vector<Route>& routes() {
       {"GET", "/v1/platform/applications/{application_id}/instances/{instance_id}/config", api::get_platform_config},
       {"PATCH", "/v1/platform/applications/{application_id}/instances/{instance_id}/config",
        api::patch_platform_config},
+      // billing
+      {"GET", "/v1/billing/plans", api::list_billing_plans},
+      {"GET", "/v1/organizations/{organization_id}/billing/subscription", api::get_organization_billing_subscription,
+       Access::organizations},
+      {"GET", "/v1/users/{user_id}/billing/subscription", api::get_user_billing_subscription},
+      {"GET", "/v1/billing/subscription_items", api::list_subscription_items},
+      {"DELETE", "/v1/billing/subscription_items/{subscription_item_id}", api::cancel_subscription_item},
+      {"POST", "/v1/billing/subscription_items/{subscription_item_id}/extend_free_trial",
+       api::extend_subscription_item_free_trial},
       // control plane
       {"GET", "/__sim/health", control::health, Access::open},
       {"POST", "/__sim/reset", control::reset},
@@ -101,6 +110,12 @@ const std::vector<Route>& routes() {
       {"DELETE", "/__sim/webhooks/endpoints/{endpoint_id}", control::delete_endpoint},
       {"GET", "/__sim/webhooks/deliveries", control::list_deliveries},
       {"POST", "/__sim/webhooks/flush", control::flush},
+      {"GET", "/__sim/billing/settings", control::get_billing_settings},
+      {"POST", "/__sim/billing/settings", control::update_billing_settings},
+      {"POST", "/__sim/billing/features", control::create_billing_feature},
+      {"POST", "/__sim/billing/plans", control::create_billing_plan},
+      {"POST", "/__sim/organizations/{organization_id}/billing/subscribe", control::subscribe_organization},
+      {"POST", "/__sim/users/{user_id}/billing/subscribe", control::subscribe_user},
   };
   return table;
 }

@@ -29,14 +29,14 @@ struct Op {
 enum Kind {
   kCreateUser, kDeleteUser, kCreateOrg, kDeleteOrg, kAddMember, kChangeRole, kRemoveMember, kInvite, kRevoke,
   kAccept, kAdvanceClock, kMergeMetadata, kReplaceMetadata, kCreateCustomRole, kCreateSession, kSwitchOrg,
-  kMintToken, kAuthorize, kKindCount
+  kMintToken, kAuthorize, kSubscribe, kBillingSwitch, kKindCount
 };
 
 const char* kind_name(int k) {
   static const char* names[] = {"create_user", "delete_user", "create_org", "delete_org", "add_member",
                                 "change_role", "remove_member", "invite", "revoke", "accept", "advance_clock",
                                 "merge_metadata", "replace_metadata", "create_custom_role", "create_session",
-                                "switch_org", "mint_token", "authorize"};
+                                "switch_org", "mint_token", "authorize", "subscribe", "billing_switch"};
   return names[k];
 }
 
@@ -68,7 +68,26 @@ struct Model {
   // who can manage members; Clerk then flags it (missing_member_with_elevated_permissions).
   std::set<std::string> may_lack_manager;
   std::set<std::string> managed;  // organizations that had a member manager at the last check
+  // Billing: whether it is on for organizations, the features of each organization's
+  // plan, and the features and plans created so far.
+  bool billing_on = false;
+  std::map<std::string, std::set<std::string>> org_features;
+  std::set<std::string> billing_features, billing_plans;
   int counter = 0;
+
+  // The custom permissions a role gives a member of `org` in tokens and memberships:
+  // with billing on, only those whose feature ("org:<feature>:<action>") the plan holds.
+  std::set<std::string> granted(const std::string& org, const std::set<std::string>& role_permissions) const {
+    if (!billing_on) return role_permissions;
+    std::set<std::string> out;
+    auto features = org_features.find(org);
+    for (const auto& key : role_permissions) {
+      auto first = key.find(':'), second = key.find(':', first + 1);
+      std::string feature = key.substr(first + 1, second - first - 1);
+      if (features != org_features.end() && features->second.count(feature)) out.insert(key);
+    }
+    return out;
+  }
 };
 
 class Run {
@@ -178,8 +197,10 @@ class Run {
         auto o = pick(model_.orgs, op.a);
         if (!o) break;
         std::string id = *o;
-        if (call("DELETE", "/v1/organizations/" + id).first == 200)
+        if (call("DELETE", "/v1/organizations/" + id).first == 200) {
           model_.orgs.erase(std::find(model_.orgs.begin(), model_.orgs.end(), id));
+          model_.org_features.erase(id);
+        }
         break;
       }
       case kAddMember: {
@@ -319,7 +340,7 @@ class Run {
           t.org_id = session["last_active_organization_id"];
           t.org_slug = peek("/v1/organizations/" + t.org_id)["slug"];
           t.role = role_of(t.org_id, session["user_id"]);
-          t.permissions = model_.role_custom_permissions[t.role];
+          t.permissions = model_.granted(t.org_id, model_.role_custom_permissions[t.role]);
         }
         model_.tokens.push_back(t);
         break;
@@ -339,6 +360,38 @@ class Run {
           fail("has({permission: '" + asked + "'}) answered " + res["allowed"].dump() + " for a token minted with role '" +
                    t->role + "'",
                steps.back());
+        break;
+      }
+      case kSubscribe: {
+        // A plan holding the features f0..f2 picked by the bits of b, created on first use.
+        auto o = pick(model_.orgs, op.a);
+        if (!o) break;
+        int mask = op.b % 8;
+        std::vector<std::string> features;
+        for (int i = 0; i < 3; ++i)
+          if (mask & (1 << i)) features.push_back("f" + std::to_string(i));
+        for (const auto& f : features)
+          if (!model_.billing_features.count(f) &&
+              call("POST", "/__sim/billing/features", {{"slug", f}, {"name", f}}).first == 200)
+            model_.billing_features.insert(f);
+        std::string slug = "p" + std::to_string(mask);
+        if (!model_.billing_plans.count(slug) &&
+            call("POST", "/__sim/billing/plans",
+                 {{"slug", slug}, {"name", slug}, {"for_payer_type", "org"}, {"fee", 1000}, {"features", features}})
+                    .first == 200)
+          model_.billing_plans.insert(slug);
+        std::optional<Json> expect;
+        if (!model_.billing_on) expect = Json{{"status", 403}, {"body", {{"errors", {{{"code", "billing_not_enabled"}}}}}}};
+        auto [st, res] = call("POST", "/__sim/organizations/" + *o + "/billing/subscribe", {{"plan", slug}}, expect);
+        if (st == 200) {
+          if (!model_.billing_on) return fail("an organization subscribed while billing was off", steps.back());
+          model_.org_features[*o] = std::set<std::string>(features.begin(), features.end());
+        }
+        break;
+      }
+      case kBillingSwitch: {
+        bool on = op.a % 2 == 0;
+        if (call("POST", "/__sim/billing/settings", {{"organizations", on}}).first == 200) model_.billing_on = on;
         break;
       }
       default:
@@ -411,12 +464,25 @@ class Run {
                     {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.id}}},
                      {"expect", {{"status", 200}, {"body", {{"public_metadata", meta->second}}}}}});
     }
+    // A membership lists its role's permissions; with billing on, a custom one only when
+    // its feature is in the organization's plan.
     Json all_members = peek("/v1/organization_memberships?limit=500");
     for (const auto& m : all_members["data"]) {
       const Role* r = roles[m["role"].get<std::string>()];
-      if (!r || m["permissions"] != Json(r->permissions))
-        return fail("a membership's permissions differ from its role's",
-                    {{"request", {{"method", "GET"}, {"path", "/v1/organization_memberships?limit=500"}}}});
+      if (!r) return fail("a membership names a role that does not exist", nullptr);
+      std::set<std::string> custom;
+      for (const auto& key : r->permissions)
+        if (key.rfind("org:sys_", 0) != 0) custom.insert(key);
+      std::set<std::string> granted = model_.granted(m["organization"]["id"], custom);
+      Json expected = Json::array();
+      for (const auto& key : r->permissions)
+        if (key.rfind("org:sys_", 0) == 0 || granted.count(key)) expected.push_back(key);
+      if (m["permissions"] != expected) {
+        std::string org = m["organization"]["id"], user = m["public_user_data"]["user_id"];
+        return fail("a membership's permissions are " + m["permissions"].dump() + ", not " + expected.dump(),
+                    {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + org + "/memberships?user_id=" + user}}},
+                     {"expect", {{"status", 200}, {"body", {{"data", {{{"permissions", expected}}}}}}}}});
+      }
     }
     for (const auto& inv : loaded.invitations) {
       std::string status = inv.status == "pending" && now >= inv.expires_at ? "expired" : inv.status;
@@ -460,11 +526,17 @@ class Run {
       if (auth["org_id"] != expected_auth["org_id"] || auth["org_slug"] != expected_auth["org_slug"] ||
           auth["org_role"] != expected_auth["org_role"])
         return fail("a token minted for " + expected_auth.dump() + " now reads " + auth.dump(), step);
-      for (const auto& p : auth["org_permissions"])
+      for (const auto& p : auth["org_permissions"]) {
         if (p.get<std::string>().rfind("org:sys_", 0) == 0) {
           step["expect"]["auth"]["org_permissions"] = Json(std::vector<std::string>(t.permissions.begin(), t.permissions.end()));
           return fail("a token carries the system permission " + p.get<std::string>(), step);
         }
+        // Billing gates custom permissions: none without its feature in the plan at mint time.
+        if (!t.permissions.count(p.get<std::string>())) {
+          step["expect"]["auth"]["org_permissions"] = Json(std::vector<std::string>(t.permissions.begin(), t.permissions.end()));
+          return fail("a token carries " + p.get<std::string>() + ", which neither its role nor its plan granted", step);
+        }
+      }
     }
   }
 

@@ -1,5 +1,7 @@
 #include "wire/encode.hpp"
 
+#include "wire/billing.hpp"
+
 namespace clerksim {
 
 namespace {
@@ -119,7 +121,7 @@ Json to_wire(const Instance& inst, const Organization& o, OrganizationExtras ext
             {"slug", o.slug},
             {"image_url", placeholder_image("organization", o.id)},
             {"has_image", false},
-            {"max_allowed_memberships", o.max_allowed_memberships},
+            {"max_allowed_memberships", inst.member_limit(o)},
             {"admin_delete_enabled", o.admin_delete_enabled},
             {"public_metadata", o.public_metadata},
             {"private_metadata", o.private_metadata},
@@ -140,7 +142,7 @@ Json to_wire(const Instance& inst, const Membership& m) {
           {"object", "organization_membership"},
           {"role", m.role},
           {"role_name", role ? Json(role->name) : Json(m.role)},
-          {"permissions", inst.role_permissions(m.role)},
+          {"permissions", inst.membership_permissions(m)},
           {"public_metadata", m.public_metadata},
           {"private_metadata", m.private_metadata},
           {"organization", to_wire(inst, inst.get_organization(m.organization_id))},
@@ -305,6 +307,8 @@ Json render_event(Instance& inst, const DomainEvent& e, const std::string& user_
     data = to_wire(inst, inst.get_role_by_id(e.id));
   } else if (e.object_kind == "permission") {
     data = to_wire(inst, inst.get_permission(e.id));
+  } else if (e.object_kind == "commerce_subscription" || e.object_kind == "commerce_subscription_item") {
+    data = billing_event_data(inst, e);
   }
   return {{"id", inst.next_event_id()},
           {"object", "event"},

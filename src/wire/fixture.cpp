@@ -11,6 +11,7 @@
 #include "domain/events.hpp"
 #include "domain/instance.hpp"
 #include "domain/rules.hpp"
+#include "wire/billing.hpp"
 
 namespace clerksim {
 
@@ -425,6 +426,7 @@ InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed, 
     n.done();
   }
   if (s.info.webhook_secret.empty()) s.info.webhook_secret = derive_webhook_secret(s.info.id + "/" + s.info.secret_key);
+  if (auto billing = root.obj("billing")) s.billing = load_billing_fixture(*billing, "/billing", ids, start, s);
   root.done();
   if (auto problem = find_state_problem(s)) throw FixtureError(problem->where, problem->what);
   s.id_counter = ids.counter();
@@ -591,6 +593,7 @@ Json dump_fixture(const InstanceState& s) {
     endpoints.push_back(std::move(e));
   }
   j["webhooks"] = {{"signing_secret", s.info.webhook_secret}, {"endpoints", endpoints}};
+  j["billing"] = dump_billing_fixture(s.billing);
   return j;
 }
 
