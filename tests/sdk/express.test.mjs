@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { setClock, useSim } from './harness.mjs';
+import { rawRequest, setClock, useSim } from './harness.mjs';
 
 const env = useSim({ clock: 'wall' });
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +32,7 @@ async function startApp() {
     CLERK_API_URL: env.sim.apiUrl,
     CLERK_SECRET_KEY: env.secretKey,
     CLERK_PUBLISHABLE_KEY: env.publishableKey,
+    CLERK_WEBHOOK_SIGNING_SECRET: env.webhookSecret,
     // keeps the app from reporting usage to Clerk; not part of its configuration
     CLERK_TELEMETRY_DISABLED: '1',
   });
@@ -159,4 +160,37 @@ test('no token, a forged token and an expired token are all signed out', async (
   await setClock(env, Date.now() - 120_000);
   const old = await mintFor('user_alice', 'org_acme');
   assert.deepEqual(pick(await me(old.jwt)), signedOut, 'exp lies a minute in the past');
+});
+
+test("the app's webhook route verifies clerk-sim's deliveries and keeps its own copy of the organizations", async () => {
+  await ensureApp();
+  const registered = await rawRequest(env, 'POST', '/__sim/webhooks/endpoints', {
+    body: { url: `${app.url}/api/webhooks`, events: ['organization.created', 'organization.updated', 'organization.deleted'] },
+  });
+  assert.equal(registered.status, 200, registered.text);
+  const org = await env.clerk.organizations.createOrganization({ name: 'Synced Ltd', createdBy: 'user_alice' });
+  await env.clerk.organizations.updateOrganization(org.id, { name: 'Synced Limited' });
+  await env.clerk.organizations.deleteOrganization('org_globex');
+  const flushed = await rawRequest(env, 'POST', '/__sim/webhooks/flush');
+  assert.equal(flushed.json.drained, true);
+  assert.equal(flushed.json.delivered, 3, 'the route answered 200 to every delivery');
+  assert.equal(flushed.json.failed, 0);
+
+  const synced = await (await fetch(`${app.url}/synced/organizations`)).json();
+  assert.deepEqual(synced[org.id], { name: 'Synced Limited', slug: org.slug });
+  assert.equal(synced.org_globex, undefined);
+
+  // Anything not signed with the instance's secret is turned away.
+  const [delivery] = flushed.json.deliveries;
+  const forged = await fetch(`${app.url}/api/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'svix-id': delivery.event_id,
+      'svix-timestamp': String(Math.floor(Date.now() / 1000)),
+      'svix-signature': 'v1,' + Buffer.alloc(32).toString('base64'),
+    },
+    body: JSON.stringify(delivery.payload),
+  });
+  assert.equal(forged.status, 400);
 });
