@@ -16,7 +16,10 @@ import {
   repoRoot,
   simNow,
   useSim,
+  webhookSpecFile,
 } from './harness.mjs';
+import { loadWebhookContract } from './openapi.mjs';
+import { startReceiver, verifyDelivery } from './webhook-receiver.mjs';
 
 const env = useSim({ clock: 'wall', fixture: resolve(repoRoot, 'fixtures', 'billing.json') });
 const billing = () => env.clerk.billing;
@@ -479,4 +482,42 @@ test('moving to a plan with fewer seats than members and pending invitations is 
   await env.clerk.organizations.deleteOrganizationMembership({ organizationId: 'org_acme', userId: 'user_carol' });
   await subscribe('organizations', 'org_acme', { plan: 'team' });
   assert.equal(currentItem(await billing().getOrganizationBillingSubscription('org_acme')).plan.slug, 'team');
+});
+
+test('plan changes, cancellations and period ends are delivered as subscription webhooks that verify and match the document', async () => {
+  const receiver = await startReceiver();
+  try {
+    const ep = await rawRequest(env, 'POST', '/__sim/webhooks/endpoints', { body: { url: receiver.url } });
+    assert.equal(ep.status, 200, ep.text);
+    const sub = await subscribe('organizations', 'org_acme', { plan: 'pro' });
+    const item = sub.subscription_items.find((i) => i.status === 'active');
+    const canceled = await rawRequest(env, 'DELETE', `/v1/billing/subscription_items/${item.id}`);
+    assert.equal(canceled.status, 200, canceled.text);
+    const clock = await rawRequest(env, 'POST', '/__sim/clock', { body: { advance_ms: 40 * DAY } });
+    assert.equal(clock.status, 200, clock.text);
+    const flushed = await rawRequest(env, 'POST', '/__sim/webhooks/flush');
+    assert.equal(flushed.json.drained, true);
+    assert.equal(flushed.json.failed, 0);
+
+    const contract = loadWebhookContract(webhookSpecFile);
+    const events = [];
+    for (const delivery of receiver.take()) {
+      const event = await verifyDelivery(delivery, env.webhookSecret);
+      events.push(event);
+      if (contract) assert.deepEqual(contract.check(JSON.parse(delivery.body)), [], delivery.body);
+    }
+    const types = events.map((e) => e.type);
+    for (const type of ['subscription.updated', 'subscriptionItem.active', 'subscriptionItem.canceled', 'subscriptionItem.ended']) {
+      assert.ok(types.includes(type), `${type} in ${types.join(', ')}`);
+    }
+    // Subscribing ends the free item; canceling pro ends it at the period end and free comes back.
+    const about = (type, id) => events.findIndex((e) => e.type === type && e.data.id === id);
+    assert.ok(about('subscriptionItem.canceled', item.id) >= 0, types.join(', '));
+    assert.ok(about('subscriptionItem.canceled', item.id) < about('subscriptionItem.ended', item.id), types.join(', '));
+    const ended = events[about('subscriptionItem.ended', item.id)];
+    assert.equal(ended.data.plan.slug, 'pro');
+    assert.equal(events.at(-1).type, 'subscription.updated');
+  } finally {
+    await receiver.close();
+  }
 });

@@ -4,12 +4,10 @@
 // and its body is checked against the webhooks document when ../shared/spec has it.
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 import { rawRequest, useSim, webhookSpecFile } from './harness.mjs';
 import { loadWebhookContract } from './openapi.mjs';
-
-const { verifyWebhook } = await import('@clerk/backend/webhooks');
+import { startReceiver, verifyDelivery } from './webhook-receiver.mjs';
 
 // The server retries quickly so the retry tests take milliseconds.
 const env = useSim({ args: ['--webhook-retries', '3', '--webhook-backoff-ms', '20'] });
@@ -20,46 +18,8 @@ if (!contract) {
   process.stdout.write(`# NOTICE: ${webhookSpecFile} not found; webhook bodies are not checked against the spec\n`);
 }
 
-// ---------------------------------------------------------------------------
-// a receiver: records every request and answers with the next scripted status
-
-function startReceiver(script = () => 204) {
-  const received = [];
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const status = script(received.length);
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      res.statusCode = status;
-      res.end();
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}/api/webhooks`,
-        received,
-        close: () => new Promise((r) => server.close(r)),
-      });
-    });
-  });
-}
-
 // What an app's webhook route does with a delivery: verify it with the real SDK.
-async function verify(delivery, signingSecret) {
-  const request = new Request('http://localhost:3000/api/webhooks', {
-    method: 'POST',
-    headers: {
-      'svix-id': delivery.headers['svix-id'],
-      'svix-timestamp': delivery.headers['svix-timestamp'],
-      'svix-signature': delivery.headers['svix-signature'],
-      'content-type': delivery.headers['content-type'],
-    },
-    body: delivery.body,
-  });
-  return verifyWebhook(request, { signingSecret });
-}
+const verify = verifyDelivery;
 
 async function register(url, extra = {}) {
   const res = await rawRequest(env, 'POST', '/__sim/webhooks/endpoints', { body: { url, ...extra } });
