@@ -82,7 +82,9 @@ TEST(Billing, EveryPayerStartsOnItsDefaultPlan) {
   Instance inst = make_instance(billing_fixture());
   EXPECT_EQ(plan_slug(inst, current(inst, "org_acme")), "free");
   EXPECT_EQ(plan_slug(inst, current(inst, "user_erin", "user")), "free");
-  const Organization& o = inst.create_organization(NewOrganization{.name = "Initech"});
+  NewOrganization initech;
+  initech.name = "Initech";
+  const Organization& o = inst.create_organization(initech);
   EXPECT_EQ(plan_slug(inst, current(inst, o.id)), "free");
   auto types = event_types(inst);
   EXPECT_EQ(std::count(types.begin(), types.end(), "subscription.created"), 1);
@@ -274,9 +276,11 @@ TEST(Billing, ASeatLimitedPlanSetsTheMemberLimit) {
   EXPECT_TRUE(inst.member_limit_managed_by_billing(acme));
   EXPECT_TRUE(FailsWith([&] { inst.add_membership("org_acme", "user_erin", "org:member"); }, 403,
                         "organization_membership_quota_exceeded"));
-  EXPECT_TRUE(FailsWith([&] { inst.create_invitations("org_acme", {NewInvitation{.email_address = "x@acme.test",
-                                                                                 .role = "org:member"}}, false); },
-                        403, "organization_membership_quota_exceeded"));
+  NewInvitation invite;
+  invite.email_address = "x@acme.test";
+  invite.role = "org:member";
+  EXPECT_TRUE(FailsWith([&] { inst.create_invitations("org_acme", {invite}, false); }, 403,
+                        "organization_membership_quota_exceeded"));
   OrganizationPatch patch;
   patch.max_allowed_memberships = 10;
   EXPECT_TRUE(FailsWith([&] { inst.update_organization("org_acme", patch); }, 400,
@@ -292,7 +296,10 @@ TEST(Billing, ASeatLimitedPlanSetsTheMemberLimit) {
 
 TEST(Billing, APlanWithFewerSeatsThanOccupiedIsRefusedUntilMembersLeave) {
   Instance inst = make_instance(billing_fixture());
-  inst.create_invitations("org_acme", {NewInvitation{.email_address = "x@acme.test", .role = "org:member"}}, false);
+  NewInvitation invite;
+  invite.email_address = "x@acme.test";
+  invite.role = "org:member";
+  inst.create_invitations("org_acme", {invite}, false);
   inst.take_events();
   try {
     inst.subscribe("org", "org_acme", plan("team"));
