@@ -54,7 +54,7 @@ class ServerProcess {
     port_ = static_cast<unsigned short>(std::stoi(first_line_.substr(colon + 1)));
     while (fgets(line, sizeof line, stdout_)) {
       other_lines_.push_back(line);
-      if (other_lines_.size() == 4) break;
+      if (other_lines_.size() == 5) break;
     }
   }
 
