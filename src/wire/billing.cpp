@@ -4,18 +4,13 @@
 #include <ctime>
 #include <set>
 
+#include "wire/encode.hpp"
 #include "wire/fixture.hpp"
+#include "wire/fixture_node.hpp"
 
 namespace clerksim {
 
 namespace {
-
-Json nullable(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
-Json nullable(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
-
-std::string placeholder_image(const std::string& kind, const std::string& id) {
-  return "https://img.clerk.com/placeholder/" + kind + "/" + id;
-}
 
 // Cents of USD as Clerk shows money: {"amount": 4999, "amount_formatted": "$49.99", ...}.
 std::string format_cents(int64_t cents) {
@@ -333,72 +328,12 @@ Json billing_event_data(const Instance& inst, const DomainEvent& e) {
 
 // --- fixture
 
-namespace {
-
-class Reader {
- public:
-  Reader(const Json& j, std::string where) : j_(j), where_(std::move(where)) {
-    if (!j_.is_object()) fail("", "must be an object");
-  }
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    throw FixtureError(where_ + (key.empty() ? "" : "/" + key), what);
-  }
-  const Json* get(const std::string& key) {
-    seen_.insert(key);
-    auto it = j_.find(key);
-    return it == j_.end() || it->is_null() ? nullptr : &*it;
-  }
-  std::optional<std::string> str(const std::string& key) {
-    const Json* v = get(key);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) fail(key, "must be a string");
-    return v->get<std::string>();
-  }
-  std::string required(const std::string& key) {
-    auto v = str(key);
-    if (!v || v->empty()) fail(key, "is required");
-    return *v;
-  }
-  std::optional<int64_t> num(const std::string& key) {
-    const Json* v = get(key);
-    if (!v) return std::nullopt;
-    if (!v->is_number_integer()) fail(key, "must be an integer");
-    return v->get<int64_t>();
-  }
-  std::optional<bool> flag(const std::string& key) {
-    const Json* v = get(key);
-    if (!v) return std::nullopt;
-    if (!v->is_boolean()) fail(key, "must be true or false");
-    return v->get<bool>();
-  }
-  std::vector<const Json*> list(const std::string& key) {
-    const Json* v = get(key);
-    std::vector<const Json*> out;
-    if (!v) return out;
-    if (!v->is_array()) fail(key, "must be an array");
-    for (const auto& item : *v) out.push_back(&item);
-    return out;
-  }
-  std::string path(const std::string& key, size_t i) const { return where_ + "/" + key + "/" + std::to_string(i); }
-  void done() const {
-    for (const auto& [key, value] : j_.items())
-      if (!seen_.count(key)) fail(key, "is not a field of the fixture format");
-  }
-
- private:
-  const Json& j_;
-  std::string where_;
-  std::set<std::string> seen_;
-};
-
-}  // namespace
-
 BillingState load_billing_fixture(const Json& j, const std::string& where, IdGenerator& ids, int64_t now,
                                   const InstanceState& state) {
-  Reader root(j, where);
+  FixtureNode root(j, where);
   BillingState b;
   if (const Json* settings = root.get("settings")) {
-    Reader n(*settings, where + "/settings");
+    FixtureNode n(*settings, where + "/settings");
     b.settings.organizations = n.flag("organizations").value_or(false);
     b.settings.users = n.flag("users").value_or(false);
     n.done();
@@ -406,7 +341,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
   std::set<std::string> feature_slugs;
   auto features = root.list("features");
   for (size_t i = 0; i < features.size(); ++i) {
-    Reader n(*features[i], root.path("features", i));
+    FixtureNode n(*features[i], root.path("features", i));
     Feature f;
     auto id = n.str("id");
     f.id = id ? *id : ids.next("feat");
@@ -423,7 +358,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
   std::set<std::string> defaults;
   auto plans = root.list("plans");
   for (size_t i = 0; i < plans.size(); ++i) {
-    Reader n(*plans[i], root.path("plans", i));
+    FixtureNode n(*plans[i], root.path("plans", i));
     Plan p;
     auto id = n.str("id");
     p.id = id ? *id : ids.next("cplan");
@@ -464,7 +399,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
   std::set<std::string> owners;
   auto subscriptions = root.list("subscriptions");
   for (size_t i = 0; i < subscriptions.size(); ++i) {
-    Reader n(*subscriptions[i], root.path("subscriptions", i));
+    FixtureNode n(*subscriptions[i], root.path("subscriptions", i));
     Subscription s;
     auto id = n.str("id");
     s.id = id ? *id : ids.next("csub");
@@ -489,7 +424,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
     auto items = n.list("items");
     int running = 0;
     for (size_t k = 0; k < items.size(); ++k) {
-      Reader in(*items[k], n.path("items", k));
+      FixtureNode in(*items[k], n.path("items", k));
       SubscriptionItem item;
       auto item_id = in.str("id");
       item.id = item_id ? *item_id : ids.next("csubi");

@@ -4,15 +4,14 @@
 
 namespace clerksim {
 
-namespace {
-
 Json nullable(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
 Json nullable(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 
-// Clerk serves a generated placeholder when no image was uploaded.
 std::string placeholder_image(const std::string& kind, const std::string& id) {
   return "https://img.clerk.com/placeholder/" + kind + "/" + id;
 }
+
+namespace {
 
 Json verification(bool reserved) {
   if (reserved) return nullptr;

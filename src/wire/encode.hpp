@@ -26,6 +26,11 @@ Json to_wire(const Instance& inst, const Invitation& inv, bool with_organization
 Json render_event(Instance& inst, const DomainEvent& e, const std::string& user_agent);
 Json instance_to_wire(const InstanceInfo& info);
 Json deleted_object(const std::string& object, const std::string& id);
+// Small pieces every encoder uses: an optional as a value or null, and the
+// placeholder image Clerk serves when nothing was uploaded.
+Json nullable(const std::optional<std::string>& v);
+Json nullable(const std::optional<int64_t>& v);
+std::string placeholder_image(const std::string& kind, const std::string& id);
 
 template <class T>
 Json list_to_wire(const Instance& inst, const Page<T>& page) {
