@@ -99,6 +99,7 @@ Response create_endpoint(Context& cx) {
 Response delete_endpoint(Context& cx) {
   std::string id = cx.param("endpoint_id");
   cx.inst().remove_webhook_endpoint(id);
+  if (cx.webhooks) cx.webhooks->drop_endpoint(cx.inst().info().secret_key, id);
   return json_response(deleted_object("webhook_endpoint", id));
 }
 

@@ -272,6 +272,10 @@ class Instance {
   void clear_event_log() { event_log_.clear(); }
   // Event ids ("msg_..."), from their own seeded stream so they never move resource ids.
   std::string next_event_id() { return event_ids_.next("msg"); }
+  // After a reset the event ids go on from where the old instance was, so an app
+  // that keeps svix-ids to drop duplicates never mistakes a new event for an old one.
+  uint64_t event_counter() const { return event_ids_.counter(); }
+  void continue_events(uint64_t counter) { event_ids_ = IdGenerator(event_ids_.seed(), counter); }
 
   // --- webhook endpoints (webhooks.cpp), in the order they were added
   const std::vector<WebhookEndpoint>& webhook_endpoints() const { return endpoints_; }

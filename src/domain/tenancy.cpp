@@ -24,7 +24,9 @@ Instance* Tenancy::find(const std::string& secret_key) {
 
 Instance& Tenancy::reset(const std::string& secret_key) {
   auto& slot = instances_[secret_key];
+  uint64_t events = slot ? slot->event_counter() : 0;
   slot = build(secret_key);
+  slot->continue_events(events);
   return *slot;
 }
 

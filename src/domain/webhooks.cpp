@@ -1,6 +1,7 @@
 // Webhook endpoints: where an instance's events go. Delivery itself is the
 // transport's job (webhooks/); the instance only keeps the list.
 #include <algorithm>
+#include <cctype>
 
 #include "core/text.hpp"
 #include "domain/events.hpp"
@@ -64,11 +65,33 @@ bool is_webhook_event_type(const std::string& type) {
   return std::find(types.begin(), types.end(), type) != types.end();
 }
 
+// http://, a host (a name of letters, digits, '-' and '.', or an IPv6 literal in
+// brackets), an optional port, then an optional path and query of printable
+// characters; 2048 characters at most.
 bool valid_webhook_url(const std::string& url) {
-  if (!starts_with(url, "http://")) return false;
-  std::string rest = url.substr(7);
-  if (rest.empty() || rest[0] == '/' || rest[0] == ':') return false;
-  return std::none_of(url.begin(), url.end(), [](char c) { return c <= ' ' || c == 0x7f; });
+  if (url.size() > 2048 || !starts_with(url, "http://")) return false;
+  size_t i = 7;
+  const size_t host = i;
+  if (i < url.size() && url[i] == '[') {
+    size_t close = url.find(']', i);
+    if (close == std::string::npos || close == i + 1) return false;
+    for (size_t k = i + 1; k < close; ++k)
+      if (!std::isxdigit(static_cast<unsigned char>(url[k])) && url[k] != ':' && url[k] != '.') return false;
+    i = close + 1;
+  } else {
+    while (i < url.size() && (std::isalnum(static_cast<unsigned char>(url[i])) || url[i] == '-' || url[i] == '.')) ++i;
+    if (i == host || i - host > 253) return false;
+  }
+  if (i < url.size() && url[i] == ':') {
+    const size_t port = ++i;
+    while (i < url.size() && std::isdigit(static_cast<unsigned char>(url[i]))) ++i;
+    if (i == port || i - port > 5) return false;
+    long n = std::stol(url.substr(port, i - port));
+    if (n < 1 || n > 65535) return false;
+  }
+  if (i < url.size() && url[i] != '/' && url[i] != '?') return false;
+  return std::all_of(url.begin() + static_cast<long>(i), url.end(),
+                     [](char c) { return c > ' ' && static_cast<unsigned char>(c) < 0x7f; });
 }
 
 const WebhookEndpoint& Instance::add_webhook_endpoint(const std::string& url, const std::vector<std::string>& events,

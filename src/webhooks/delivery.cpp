@@ -63,23 +63,29 @@ class Post : public std::enable_shared_from_this<Post> {
     stream_.socket().close(ignored);
   }
 
+  // Never calls back before returning, and never throws: a failure is an attempt's outcome.
   void start(const std::string& url, const SignedPost& post) {
-    auto parsed = boost::urls::parse_absolute_uri(url);
-    if (!parsed || parsed->scheme() != "http" || parsed->host().empty())
-      return finish(0, "the endpoint URL is not an http:// URL clerk-sim can reach");
-    std::string host = parsed->host();
-    std::string port = parsed->has_port() ? std::string(parsed->port()) : "80";
-    std::string target = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
-    if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
-    request_ = {http::verb::post, target, 11};
-    request_.set(http::field::host, parsed->has_port() ? host + ":" + port : host);
-    request_.set(http::field::user_agent, "clerk-sim-webhooks");
-    for (const auto& [name, value] : post.headers) request_.set(name, value);
-    request_.body() = post.body;
-    request_.keep_alive(false);
-    request_.prepare_payload();
+    try {
+      auto parsed = boost::urls::parse_absolute_uri(url);
+      if (!parsed || parsed->scheme() != "http" || parsed->host_address().empty())
+        return fail_soon("the endpoint URL is not an http:// URL clerk-sim can reach");
+      host_ = parsed->host_address();  // an IPv6 literal without its brackets
+      port_ = parsed->has_port() ? std::string(parsed->port()) : "80";
+      std::string target = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
+      if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
+      request_ = {http::verb::post, target, 11};
+      std::string authority(parsed->encoded_host());
+      request_.set(http::field::host, parsed->has_port() ? authority + ":" + port_ : authority);
+      request_.set(http::field::user_agent, "clerk-sim-webhooks");
+      for (const auto& [name, value] : post.headers) request_.set(name, value);
+      request_.body() = post.body;
+      request_.keep_alive(false);
+      request_.prepare_payload();
+    } catch (const std::exception& e) {
+      return fail_soon(std::string("cannot build the request: ") + e.what());
+    }
     stream_.expires_after(std::chrono::milliseconds(timeout_));
-    resolver_.async_resolve(host, port, [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
+    resolver_.async_resolve(host_, port_, [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
       if (ec) return self->finish(0, "cannot resolve the endpoint's host: " + ec.message());
       self->stream_.async_connect(r, [self](beast::error_code ec, const tcp::endpoint&) {
         if (ec) return self->finish(0, "cannot connect: " + ec.message());
@@ -95,6 +101,10 @@ class Post : public std::enable_shared_from_this<Post> {
   }
 
  private:
+  void fail_soon(std::string why) {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), why = std::move(why)] { self->finish(0, why); });
+  }
+
   void finish(int status, std::string error) {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -104,6 +114,7 @@ class Post : public std::enable_shared_from_this<Post> {
 
   tcp::resolver resolver_;
   beast::tcp_stream stream_;
+  std::string host_, port_;
   int64_t timeout_;
   Done done_;
   http::request<http::string_body> request_;
@@ -118,6 +129,13 @@ struct WebhookDelivery::Impl : std::enable_shared_from_this<WebhookDelivery::Imp
     std::deque<std::shared_ptr<Job>> queue;  // the front one is being sent or waits to retry
     bool busy = false;
     std::shared_ptr<asio::steady_timer> retry;
+    std::weak_ptr<Post> sending;
+
+    // Abandons what is under way: the attempt being sent and the retry waiting.
+    void halt() {
+      if (retry) retry->cancel();
+      if (auto post = sending.lock()) post->cancel();
+    }
   };
   struct Waiter {
     std::function<void(bool)> done;
@@ -133,8 +151,8 @@ struct WebhookDelivery::Impl : std::enable_shared_from_this<WebhookDelivery::Imp
   asio::io_context& io;
   DeliveryPolicy policy;
   std::map<std::string, Tenant> tenants;  // by secret key
-  std::vector<std::weak_ptr<Post>> in_flight;
   bool stopped = false;
+  static constexpr size_t kHistory = 10000;  // deliveries kept for inspection, per instance
 
   Impl(asio::io_context& io_, DeliveryPolicy p) : io(io_), policy(p) {}
 
@@ -160,6 +178,18 @@ struct WebhookDelivery::Impl : std::enable_shared_from_this<WebhookDelivery::Imp
     asio::post(io, [done = std::move(done), idle] { done(idle); });
   }
 
+  // The lane whose delivery under way is `job`, unless that lane is gone since.
+  Lane* current_lane(const std::string& key, const std::string& endpoint_id, uint64_t generation,
+                     const std::shared_ptr<Job>& job) {
+    if (stopped) return nullptr;
+    auto t = tenants.find(key);
+    if (t == tenants.end() || t->second.generation != generation) return nullptr;
+    auto lane = t->second.lanes.find(endpoint_id);
+    if (lane == t->second.lanes.end() || lane->second.queue.empty() || lane->second.queue.front() != job)
+      return nullptr;
+    return &lane->second;
+  }
+
   void pump(const std::string& key, const std::string& endpoint_id) {
     if (stopped) return;
     Tenant& t = tenants[key];
@@ -172,6 +202,7 @@ struct WebhookDelivery::Impl : std::enable_shared_from_this<WebhookDelivery::Imp
 
   void attempt(const std::string& key, const std::string& endpoint_id, uint64_t generation,
                const std::shared_ptr<Job>& job) {
+    if (stopped) return;
     auto self = shared_from_this();
     int64_t started_wall = wall_ms();
     auto started = std::chrono::steady_clock::now();
@@ -186,27 +217,23 @@ struct WebhookDelivery::Impl : std::enable_shared_from_this<WebhookDelivery::Imp
       if (a.error.empty() && (status < 200 || status > 299)) a.error = "the endpoint answered " + std::to_string(status);
       self->settle(key, endpoint_id, generation, job, std::move(a));
     });
-    in_flight.erase(std::remove_if(in_flight.begin(), in_flight.end(), [](auto& w) { return w.expired(); }),
-                    in_flight.end());
-    in_flight.push_back(post);
+    if (Lane* lane = current_lane(key, endpoint_id, generation, job)) lane->sending = post;
     post->start(job->delivery.url, sign_delivery(job->secret, job->delivery.event_id, started_wall / 1000,
                                                  job->delivery.body));
   }
 
   void settle(const std::string& key, const std::string& endpoint_id, uint64_t generation,
               const std::shared_ptr<Job>& job, DeliveryAttempt a) {
-    auto it = tenants.find(key);
-    if (stopped || it == tenants.end() || it->second.generation != generation) return;  // forgotten meanwhile
-    Lane& lane = it->second.lanes[endpoint_id];
+    Lane* found = current_lane(key, endpoint_id, generation, job);
+    if (!found) return;  // reset, endpoint removed or shutdown meanwhile
+    Lane& lane = *found;
     bool ok = a.error.empty();
     job->delivery.attempts.push_back(std::move(a));
     int failures = static_cast<int>(job->delivery.attempts.size());
     if (!ok && failures <= policy.retries) {
       lane.retry = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(retry_delay_ms(policy, failures)));
       lane.retry->async_wait([self = shared_from_this(), key, endpoint_id, generation, job](beast::error_code ec) {
-        if (ec) return;
-        auto t = self->tenants.find(key);
-        if (t == self->tenants.end() || t->second.generation != generation) return;
+        if (ec || !self->current_lane(key, endpoint_id, generation, job)) return;
         self->attempt(key, endpoint_id, generation, job);
       });
       return;
@@ -222,7 +249,7 @@ struct WebhookDelivery::Impl : std::enable_shared_from_this<WebhookDelivery::Imp
 WebhookDelivery::WebhookDelivery(asio::io_context& io, DeliveryPolicy policy)
     : impl_(std::make_shared<Impl>(io, policy)) {}
 
-WebhookDelivery::~WebhookDelivery() = default;
+WebhookDelivery::~WebhookDelivery() { stop(); }
 
 const DeliveryPolicy& WebhookDelivery::policy() const { return impl_->policy; }
 
@@ -243,6 +270,7 @@ void WebhookDelivery::publish(const Instance& instance, const Json& event) {
     job->secret = instance.endpoint_secret(ep);
     Impl::Tenant& t = impl_->tenants[key];
     t.history.push_back(job);
+    if (t.history.size() > Impl::kHistory) t.history.erase(t.history.begin());
     t.lanes[ep.id].queue.push_back(job);
     // Started from the io_context, so the answer to the request goes out first.
     asio::post(impl_->io, [impl = impl_, key, id = ep.id, generation = t.generation] {
@@ -278,24 +306,30 @@ void WebhookDelivery::when_idle(const std::string& secret_key, int64_t timeout_m
 
 void WebhookDelivery::stop() {
   impl_->stopped = true;
-  for (auto& w : impl_->in_flight)
-    if (auto post = w.lock()) post->cancel();
-  impl_->in_flight.clear();
   for (auto& [key, t] : impl_->tenants) {
-    for (auto& [id, lane] : t.lanes)
-      if (lane.retry) lane.retry->cancel();
+    for (auto& [id, lane] : t.lanes) lane.halt();
     auto waiters = std::move(t.waiters);
     t.waiters.clear();
     for (auto& w : waiters) impl_->fire(w, false);
   }
 }
 
+void WebhookDelivery::drop_endpoint(const std::string& secret_key, const std::string& endpoint_id) {
+  auto it = impl_->tenants.find(secret_key);
+  if (it == impl_->tenants.end()) return;
+  auto lane = it->second.lanes.find(endpoint_id);
+  if (lane == it->second.lanes.end()) return;
+  lane->second.halt();
+  for (auto& job : lane->second.queue) job->delivery.status = "failed";
+  it->second.lanes.erase(lane);
+  impl_->notify_if_idle(secret_key);
+}
+
 void WebhookDelivery::forget(const std::string& secret_key) {
   auto it = impl_->tenants.find(secret_key);
   if (it == impl_->tenants.end()) return;
   Impl::Tenant& t = it->second;
-  for (auto& [id, lane] : t.lanes)
-    if (lane.retry) lane.retry->cancel();
+  for (auto& [id, lane] : t.lanes) lane.halt();
   t.lanes.clear();
   t.history.clear();
   ++t.generation;

@@ -62,13 +62,16 @@ class WebhookDelivery {
   // Queues a rendered event (as in the event log) for every endpoint of the
   // instance that takes its type.
   void publish(const Instance& instance, const Json& event);
-  // The instance's deliveries (by secret key), in the order they were queued.
+  // The instance's deliveries (by secret key), in the order they were queued (the
+  // latest 10,000).
   std::vector<Delivery> deliveries(const std::string& secret_key) const;
   // Nothing of the instance is queued, being sent or waiting for a retry.
   bool idle(const std::string& secret_key) const;
   // Calls done(true) as soon as the instance is idle, or done(false) after
   // timeout_ms. Never calls it before returning.
   void when_idle(const std::string& secret_key, int64_t timeout_ms, std::function<void(bool)> done);
+  // The endpoint was removed: what is queued for it is marked failed, nothing more is sent.
+  void drop_endpoint(const std::string& secret_key, const std::string& endpoint_id);
   // The instance starts over (a reset): what is queued is dropped, history too.
   void forget(const std::string& secret_key);
   // Shutdown: attempts in flight are abandoned, nothing more is sent, and anyone

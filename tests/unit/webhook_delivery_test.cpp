@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 
 #include "auth/webhooks.hpp"
+#include "domain/events.hpp"
 #include "test_support.hpp"
 #include "webhooks/delivery.hpp"
 
@@ -388,4 +389,44 @@ TEST(WebhookFlush, WithoutDeliveryItAnswersAtOnce) {
   EXPECT_EQ(b["deliveries"], Json::array());
   EXPECT_TRUE(IsError(api.call("POST", "/__sim/webhooks/flush", Json{{"timeout_ms", -1}}), 422,
                       "form_param_value_invalid", "timeout_ms"));
+}
+
+TEST(WebhookEndpoints, OnlyUrlsThatCanBeDeliveredToAreTaken) {
+  for (const char* ok : {"http://127.0.0.1:3000/api/webhooks", "http://localhost/h", "http://[::1]:8080/h?x=1",
+                         "http://my-app.test", "http://host:65535/"})
+    EXPECT_TRUE(valid_webhook_url(ok)) << ok;
+  for (const std::string& bad : std::vector<std::string>{"https://example.com/h", "http://", "http://:80/h", "http://h:abc/", "http://h:0/",
+                                "http://h:70000/", "http://h x/", "http://h/a b", "http://[]/h", "http://h@evil/",
+                                "http://" + std::string(3000, 'a') + "/"})
+    EXPECT_FALSE(valid_webhook_url(bad)) << bad;
+}
+
+TEST(WebhookDeliveryEngine, RemovingAnEndpointStopsItsDeliveries) {
+  asio::io_context io;
+  Receiver receiver(io, [](size_t) { return 500; });
+  Api api;
+  const WebhookEndpoint& ep = api.instance().add_webhook_endpoint(receiver.url(), {}, "");
+  std::string id = ep.id;
+  DeliveryPolicy slow = fast(5);
+  slow.backoff_ms = 60000;
+  WebhookDelivery d(io, slow);
+  d.publish(api.instance(), event("msg_1", "user.created"));
+  d.publish(api.instance(), event("msg_2", "user.created"));
+  EXPECT_FALSE(run_until_idle(io, d, 50)) << "the first delivery waits a minute for its retry";
+  d.drop_endpoint(kKey, id);
+  EXPECT_TRUE(d.idle(kKey));
+  EXPECT_EQ(statuses(d.deliveries(kKey)), (std::vector<std::string>{"msg_1 failed", "msg_2 failed"}));
+  io.poll();
+  EXPECT_EQ(receiver.received.size(), 1u);
+}
+
+TEST(WebhookEvents, IdsGoOnAfterAReset) {
+  Api api;
+  api.call("POST", "/v1/organizations", Json{{"name", "Initech"}});
+  std::string before = body_of(api.call("GET", "/__sim/webhooks/events"))["data"][0]["id"];
+  ASSERT_EQ(api.call("POST", "/__sim/reset").status, 200);
+  api.call("POST", "/v1/organizations", Json{{"name", "Initech"}});
+  Json after = body_of(api.call("GET", "/__sim/webhooks/events"));
+  ASSERT_EQ(after["total_count"], 1);
+  EXPECT_NE(after["data"][0]["id"], before) << "an app deduplicating on svix-id would drop the new event";
 }
