@@ -44,6 +44,13 @@ Response set_clock(Context& cx) {
     throw ClerkError(422, "form_param_missing", "is missing", "Give at least one of mode, set_ms or advance_ms.",
                      {{"param_name", "advance_ms"}});
   Clock& clock = cx.inst().clock();
+  // The clock stays between 1970 and the end of year 9999, as Clerk's timestamps do.
+  constexpr int64_t kLatestMs = 253402300799999;
+  int64_t base = set_ms ? *set_ms : clock.now_ms();
+  if (set_ms && (*set_ms < 0 || *set_ms > kLatestMs))
+    throw ClerkError::param_value("set_ms", "set_ms is epoch milliseconds between 1970 and the end of 9999.");
+  if (advance_ms && *advance_ms > kLatestMs - base)
+    throw ClerkError::param_value("advance_ms", "That would move the clock past the end of year 9999.");
   if (mode_text) clock.set_mode(mode);
   if (set_ms) clock.set_ms(*set_ms);
   if (advance_ms) clock.advance_ms(*advance_ms);

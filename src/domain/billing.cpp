@@ -17,6 +17,7 @@ namespace {
 constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 constexpr int64_t kTrialEndingNoticeMs = 3 * kDayMs;  // freeTrialEnding is sent this long before a trial ends
 constexpr int64_t kMaxTrialExtensionMs = 365 * kDayMs;
+constexpr int64_t kMaxTrialDays = 365;
 
 // `ms` plus whole months on the UTC calendar; a day past the end of the target month
 // becomes its last day (Jan 31 + 1 month = Feb 28).
@@ -171,7 +172,8 @@ const Plan& Instance::create_plan(const NewPlan& in) {
                        "Only organization plans can limit seats.", {{"param_name", "seat_limit"}});
     if (*in.seat_limit < 1) throw ClerkError::param_value("seat_limit", "seat_limit must be at least 1.");
   }
-  if (in.free_trial_days < 0) throw ClerkError::param_value("free_trial_days", "free_trial_days must not be negative.");
+  if (in.free_trial_days < 0 || in.free_trial_days > kMaxTrialDays)
+    throw ClerkError::param_value("free_trial_days", "free_trial_days is between 0 and 365.");
   if (in.free_trial_days > 0 && in.fee == 0 && in.annual_monthly_fee == 0)
     throw ClerkError::param_value("free_trial_days", "Only a paid plan can have a free trial.");
   std::set<std::string> seen;
@@ -540,10 +542,17 @@ bool Instance::advance_subscription(Subscription& sub, int64_t now) {
       emit_item("subscriptionItem.active", *next);
     }
   } else {
-    // A trial turns into the paid plan; a paid period renews.
+    // A trial turns into the paid plan; a paid period renews. However many periods
+    // the clock skipped, the item lands in the one holding now, with one event.
     item->is_free_trial = false;
-    item->period_start = end;
-    item->period_end = period_after(end, item->plan_period);
+    int64_t start = end;
+    int64_t next = period_after(start, item->plan_period);
+    while (next <= now) {
+      start = next;
+      next = period_after(start, item->plan_period);
+    }
+    item->period_start = start;
+    item->period_end = next;
     item->updated_at = now;
     emit_item("subscriptionItem.updated", *item);
   }

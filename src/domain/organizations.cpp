@@ -94,7 +94,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
     emit(DomainEvent("organizationMembership.created", "organization_membership", m.id, m.organization_id, m.user_id));
     memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, std::move(m));
   }
-  start_default_subscription("org", stored.id, true);
+  start_default_subscription("org", stored.id, billing_enabled("org"));  // announced only while billing is on
   return stored;
 }
 

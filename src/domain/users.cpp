@@ -149,7 +149,7 @@ const User& Instance::create_user(const NewUser& in) {
   u.updated_at = now;
   emit(DomainEvent("user.created", "user", u.id, std::nullopt, u.id));
   const User& stored = users_.emplace(u.id, std::move(u)).first->second;
-  start_default_subscription("user", stored.id, true);
+  start_default_subscription("user", stored.id, billing_enabled("user"));  // announced only while billing is on
   return stored;
 }
 

@@ -338,6 +338,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
     b.settings.users = n.flag("users").value_or(false);
     n.done();
   }
+  std::set<std::string> taken;  // ids: each names one feature, plan, subscription or item
   std::set<std::string> feature_slugs;
   auto features = root.list("features");
   for (size_t i = 0; i < features.size(); ++i) {
@@ -345,6 +346,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
     Feature f;
     auto id = n.str("id");
     f.id = id ? *id : ids.next("feat");
+    if (!taken.insert(f.id).second) n.fail("id", "the id '" + f.id + "' is used twice");
     f.slug = n.required("slug");
     if (!feature_slugs.insert(f.slug).second) n.fail("slug", "the feature slug '" + f.slug + "' is used twice");
     f.name = n.str("name").value_or(f.slug);
@@ -362,6 +364,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
     Plan p;
     auto id = n.str("id");
     p.id = id ? *id : ids.next("cplan");
+    if (!taken.insert(p.id).second) n.fail("id", "the id '" + p.id + "' is used twice");
     p.slug = n.required("slug");
     p.name = n.str("name").value_or(p.slug);
     p.description = n.str("description");
@@ -390,7 +393,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
     if (p.seat_limit && (*p.seat_limit < 1 || p.payer_type != "org"))
       n.fail("seat_limit", "must be at least 1, on an organization plan");
     p.free_trial_days = n.num("free_trial_days").value_or(0);
-    if (p.free_trial_days < 0) n.fail("free_trial_days", "must not be negative");
+    if (p.free_trial_days < 0 || p.free_trial_days > 365) n.fail("free_trial_days", "must be between 0 and 365");
     p.created_at = n.num("created_at").value_or(now);
     p.updated_at = n.num("updated_at").value_or(p.created_at);
     n.done();
@@ -403,6 +406,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
     Subscription s;
     auto id = n.str("id");
     s.id = id ? *id : ids.next("csub");
+    if (!taken.insert(s.id).second) n.fail("id", "the id '" + s.id + "' is used twice");
     auto payer = n.str("payer_id");
     s.payer_id = payer ? *payer : ids.next("cpayer");
     auto org = n.str("organization_id");
@@ -428,6 +432,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
       SubscriptionItem item;
       auto item_id = in.str("id");
       item.id = item_id ? *item_id : ids.next("csubi");
+      if (!taken.insert(item.id).second) in.fail("id", "the id '" + item.id + "' is used twice");
       item.subscription_id = s.id;
       auto plan_id = in.str("plan_id");
       auto plan_slug = in.str("plan");

@@ -551,3 +551,61 @@ TEST(Billing, DeletingAPayerDropsItsSubscription) {
   inst.delete_user("user_erin");
   for (const auto& s : inst.snapshot().billing.subscriptions) EXPECT_NE(s.owner_id, "user_erin");
 }
+
+// --- limits of time and input
+
+TEST(Billing, YearsSkippedAtOnceRenewOnceIntoThePeriodHoldingNow) {
+  Instance inst = make_instance(billing_fixture());
+  inst.subscribe("org", "org_acme", plan("pro"));
+  inst.take_events();
+  advance(inst, 3650 * kDay);
+  auto types = event_types(inst);
+  EXPECT_EQ(types, (std::vector<std::string>{"subscriptionItem.updated", "subscription.updated"}));
+  const SubscriptionItem* item = current(inst, "org_acme");
+  ASSERT_NE(item, nullptr);
+  int64_t now = inst.clock().now_ms();
+  EXPECT_LE(item->period_start, now);
+  ASSERT_TRUE(item->period_end.has_value());
+  EXPECT_GT(*item->period_end, now);
+  EXPECT_LE(*item->period_end - item->period_start, 31 * kDay);
+}
+
+TEST(Billing, TheClockStaysWithinClerksYears) {
+  Api api(billing_fixture());
+  EXPECT_TRUE(IsError(api.call("POST", "/__sim/clock", Json{{"set_ms", -1}}), 422, "form_param_value_invalid", "set_ms"));
+  EXPECT_TRUE(IsError(api.call("POST", "/__sim/clock", Json{{"advance_ms", 100000000000000000LL}}), 422,
+                      "form_param_value_invalid", "advance_ms"));
+  EXPECT_EQ(api.instance().clock().now_ms(), kStart) << "a refused move leaves the clock where it was";
+}
+
+TEST(Billing, PayersStartOnTheFreePlanSilentlyWhileTheirBillingIsOff) {
+  Instance inst = make_instance(billing_fixture(true, false));
+  NewUser u;
+  u.email_addresses = {"zoe@example.test"};
+  inst.create_user(u);
+  auto types = event_types(inst);
+  EXPECT_EQ(types, std::vector<std::string>{"user.created"});
+}
+
+TEST(Billing, TrialsAreAYearAtMost) {
+  Instance inst = make_instance(billing_fixture());
+  NewPlan p;
+  p.slug = "long";
+  p.name = "Long";
+  p.payer_type = "org";
+  p.fee = 100;
+  p.free_trial_days = 366;
+  EXPECT_TRUE(FailsWith([&] { inst.create_plan(p); }, 422, "form_param_value_invalid", "free_trial_days"));
+}
+
+TEST(BillingFixture, AnIdUsedTwiceIsRefused) {
+  Json f = billing_fixture();
+  f["billing"]["features"][0]["id"] = "feat_same";
+  f["billing"]["features"][1]["id"] = "feat_same";
+  try {
+    load_fixture(f, kSeed, true);
+    FAIL() << "two features with one id loaded";
+  } catch (const FixtureError& e) {
+    EXPECT_EQ(e.where, "/billing/features/1/id");
+  }
+}
