@@ -122,6 +122,7 @@ class Run {
     r.headers["Content-Type"] = "application/json";
     if (!body.is_null()) r.body = body.dump();
     std::string before = method == "GET" ? "" : state_dump();
+    int64_t events_before = method == "GET" ? 0 : event_count();
     Response res = dispatcher_.handle(r);
     Json parsed = res.body.empty() ? Json(nullptr) : Json::parse(res.body);
     bool control = path.rfind("/__sim", 0) == 0;
@@ -133,6 +134,9 @@ class Run {
     // A request that was refused leaves no trace.
     if (res.status >= 400 && method != "GET" && state_dump() != before)
       fail("a refused " + method + " " + path + " changed the instance's state", step);
+    // ... and sends no webhook.
+    if (res.status >= 400 && method != "GET" && event_count() != events_before)
+      fail("a refused " + method + " " + path + " logged an event", step);
     return {res.status, parsed};
   }
 
@@ -145,6 +149,7 @@ class Run {
   }
 
   std::string state_dump() { return peek("/__sim/state").dump(); }
+  int64_t event_count() { return peek("/__sim/webhooks/events?limit=1").value("total_count", int64_t{0}); }
 
   void fail(const std::string& message, Json step) {
     if (!violation) violation = Violation{message, std::move(step)};
@@ -402,6 +407,16 @@ class Run {
   // --- invariants, after every operation
 
   void check_invariants() {
+    // The event log: every event once, with its own id, in the order of the instance clock.
+    Json log = peek("/__sim/webhooks/events?limit=500");
+    std::set<std::string> event_ids;
+    int64_t last = 0;
+    for (const auto& e : log["data"]) {
+      Json step = {{"control", {{"method", "GET"}, {"path", "/__sim/webhooks/events"}}}};
+      if (!event_ids.insert(e.value("id", "")).second) return fail("event id " + e.value("id", "") + " logged twice", step);
+      if (e.value("timestamp", int64_t{0}) < last) return fail("event " + e.value("id", "") + " is out of order", step);
+      last = e.value("timestamp", int64_t{0});
+    }
     Json state = peek("/__sim/state");
     InstanceState loaded;
     try {
