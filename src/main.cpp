@@ -11,6 +11,7 @@
 #include "router/router.hpp"
 #include "webhooks/delivery.hpp"
 #include "core/faults.hpp"
+#include "scenario/app_checker.hpp"
 #include "scenario/checker.hpp"
 #include "scenario/runner.hpp"
 #include "wire/fixture.hpp"
@@ -172,8 +173,19 @@ int main(int argc, char** argv) {
                         "Self-test: break one rule (merge_as_replace, seat_cap_off_by_one, stale_token_live, "
                         "system_permission_in_token, billing_gate_off) to show the checker notices");
 
+  scenario::AppCheckOptions app_opts;
+  auto* app_cmd = app.add_subcommand("check-app", "Check an app's organization authorization against Clerk's rules");
+  app_cmd->add_option("--app", app_opts.app, "The app's base URL, e.g. http://127.0.0.1:3000")->required();
+  app_cmd->add_option("--manifest", app_opts.manifest, "The app's routes (JSON; see the README)")->required();
+  app_cmd->add_option("--sim", app_opts.sim, "The clerk-sim the app uses (its CLERK_API_URL)")->required();
+  app_cmd->add_option("--secret-key", app_opts.secret_key, "Secret key of that clerk-sim")->capture_default_str();
+  app_cmd->add_option("--runs", app_opts.runs, "Random worlds and requests to try")->capture_default_str();
+  app_cmd->add_option("--seed", app_opts.seed, "Seed of the generator")->capture_default_str();
+  app_cmd->add_option("--junit", app_opts.junit, "Also write a JUnit XML report here");
+
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return serve(serve_opts, seed_opt->count() > 0);
+  if (app_cmd->parsed()) return scenario::run_app_check(app_opts, std::cout);
   if (app.got_subcommand("routes")) print_routes();
   if (run_cmd->parsed()) return run_scenarios(run_opts);
   if (check_cmd->parsed()) return scenario::run_check(check_opts, std::cout);

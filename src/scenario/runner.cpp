@@ -70,15 +70,9 @@ class InProcessTarget : public Target {
 
 class HttpTarget : public Target {
  public:
-  HttpTarget(const std::string& url, std::string key) : key_(std::move(key)) {
-    auto parsed = boost::urls::parse_uri(url);
-    if (!parsed) throw std::runtime_error("not a URL: " + url);
-    host_ = std::string(parsed->host());
-    port_ = parsed->has_port() ? std::string(parsed->port()) : "80";
-    prefix_ = std::string(parsed->path());
-    while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
-    Request probe{"GET", "/__sim/health", {}, ""};
-    Response r = raw(probe);
+  HttpTarget(const std::string& url, std::string key) : url_(url), key_(std::move(key)) {
+    if (!boost::urls::parse_uri(url)) throw std::runtime_error("not a URL: " + url);
+    Response r = http_send(url_, Request{"GET", "/__sim/health", {}, ""});
     is_sim_ = r.status == 200 && r.body.find("\"ok\"") != std::string::npos;
   }
 
@@ -88,42 +82,49 @@ class HttpTarget : public Target {
 
   Response send(Request request) override {
     request.headers["Authorization"] = "Bearer " + key_;
-    return raw(request);
+    return http_send(url_, request);
   }
 
   bool has_control_plane() const override { return is_sim_; }
 
  private:
-  Response raw(const Request& request) {
-    namespace http = boost::beast::http;
-    boost::asio::io_context ioc;
-    boost::asio::ip::tcp::resolver resolver(ioc);
-    boost::beast::tcp_stream stream(ioc);
-    stream.expires_after(std::chrono::seconds(30));
-    stream.connect(resolver.resolve(host_, port_));
-    http::request<http::string_body> req(http::string_to_verb(request.method), prefix_ + request.target, 11);
-    req.set(http::field::host, host_);
-    req.set(http::field::user_agent, "clerk-sim-scenarios");
-    for (const auto& [k, v] : request.headers) req.set(k, v);
-    req.body() = request.body;
-    req.prepare_payload();
-    http::write(stream, req);
-    boost::beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream, buffer, res);
-    boost::beast::error_code ignored;
-    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    Response out;
-    out.status = static_cast<int>(res.result_int());
-    out.body = res.body();
-    return out;
-  }
-
-  std::string key_, host_, port_, prefix_;
+  std::string url_, key_;
   bool is_sim_ = false;
 };
 
 }  // namespace
+
+Response http_send(const std::string& base_url, const Request& request) {
+  namespace http = boost::beast::http;
+  auto parsed = boost::urls::parse_uri(base_url);
+  if (!parsed) throw std::runtime_error("not a URL: " + base_url);
+  std::string host(parsed->host_address());
+  std::string port = parsed->has_port() ? std::string(parsed->port()) : "80";
+  std::string prefix(parsed->path());
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::resolver resolver(ioc);
+  boost::beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(30));
+  stream.connect(resolver.resolve(host, port));
+  http::request<http::string_body> req(http::string_to_verb(request.method), prefix + request.target, 11);
+  req.set(http::field::host, parsed->has_port() ? host + ":" + port : host);
+  req.set(http::field::user_agent, "clerk-sim");
+  for (const auto& [k, v] : request.headers) req.set(k, v);
+  req.body() = request.body;
+  req.prepare_payload();
+  http::write(stream, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  boost::beast::error_code ignored;
+  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  Response out;
+  out.status = static_cast<int>(res.result_int());
+  out.body = res.body();
+  for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  return out;
+}
 
 std::unique_ptr<Target> in_process_target(const std::string& default_fixture) {
   return std::make_unique<InProcessTarget>(default_fixture);

@@ -25,6 +25,9 @@ class Target {
   virtual bool has_control_plane() const = 0;
 };
 
+// One HTTP/1.1 exchange with a server at base_url (http://host[:port][/prefix]).
+Response http_send(const std::string& base_url, const Request& request);
+
 // A fresh in-process instance per scenario, frozen clock, seed 0.
 std::unique_ptr<Target> in_process_target(const std::string& default_fixture);
 // A running server; when it is clerk-sim, each scenario starts with POST /__sim/reset.
