@@ -28,6 +28,7 @@ test-unit:
 sdk-deps:
 	@scripts/bootstrap --with-node
 	@cd tests/sdk && npm ci --no-audit --no-fund --loglevel=error
+	@cd examples/express-orgs && npm ci --no-audit --no-fund --loglevel=error
 
 test-sdk: sdk-deps
 	cd tests/sdk && CLERK_SIM_BIN=$(abspath $(BIN)) node --test --test-concurrency=1
