@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "auth/tokens.hpp"
 #include "domain/tenancy.hpp"
@@ -116,6 +117,42 @@ int run_scenarios(const RunOptions& o) {
   return failed || results.empty() ? 1 : 0;
 }
 
+// check-app with a clerk-sim of its own: served on a thread beside the checker,
+// wall clock (the app's SDK checks token times), the fixture's secret key.
+int check_app(scenario::AppCheckOptions o, uint16_t port, const std::string& fixture) {
+  if (!o.sim.empty()) return scenario::run_app_check(o, std::cout);
+  InstanceState state;
+  try {
+    state = load_fixture_file(fixture, 0, false);
+  } catch (const FixtureError& e) {
+    std::cerr << "clerk-sim: " << fixture << ": " << (e.where.empty() ? "/" : e.where) << ": " << e.what_ << "\n";
+    return 2;
+  }
+  Tenancy tenancy(state, ClockMode::wall, TenancyMode::fixed);
+  Dispatcher dispatcher(tenancy);
+  std::unique_ptr<Server> server;
+  try {
+    server = std::make_unique<Server>(dispatcher, "127.0.0.1", port);
+  } catch (const std::exception& e) {
+    std::cerr << "clerk-sim: cannot listen on 127.0.0.1:" << port << ": " << e.what() << "\n";
+    return 1;
+  }
+  std::string host = "127.0.0.1:" + std::to_string(server->port());
+  o.sim = "http://" + host;
+  o.secret_key = state.info.secret_key;
+  dispatcher.set_server_url(o.sim);
+  std::thread serving([&] { server->run([] {}); });
+  std::cout << "clerk-sim serving the app's Backend API on " << o.sim << "\n"
+            << "CLERK_API_URL=" << o.sim << "\n"
+            << "CLERK_SECRET_KEY=" << state.info.secret_key << "\n"
+            << "CLERK_PUBLISHABLE_KEY=" << publishable_key(host) << "\n"
+            << std::flush;
+  int code = scenario::run_app_check(o, std::cout);
+  server->stop();
+  serving.join();
+  return code;
+}
+
 void print_routes() {
   for (const Route& r : routes()) std::printf("%-7s %s\n", r.method, r.path);
 }
@@ -177,7 +214,12 @@ int main(int argc, char** argv) {
   auto* app_cmd = app.add_subcommand("check-app", "Check an app's organization authorization against Clerk's rules");
   app_cmd->add_option("--app", app_opts.app, "The app's base URL, e.g. http://127.0.0.1:3000")->required();
   app_cmd->add_option("--manifest", app_opts.manifest, "The app's routes (JSON; see the README)")->required();
-  app_cmd->add_option("--sim", app_opts.sim, "The clerk-sim the app uses (its CLERK_API_URL)")->required();
+  uint16_t app_port = 8787;
+  std::string app_fixture = "fixtures/default.json";
+  app_cmd->add_option("--sim", app_opts.sim, "A running clerk-sim the app uses (its CLERK_API_URL); without it one is served here");
+  app_cmd->add_option("--port", app_port, "Without --sim: the port to serve clerk-sim on (the app's CLERK_API_URL)")
+      ->capture_default_str();
+  app_cmd->add_option("--fixture", app_fixture, "Without --sim: the fixture to serve")->capture_default_str();
   app_cmd->add_option("--secret-key", app_opts.secret_key, "Secret key of that clerk-sim")->capture_default_str();
   app_cmd->add_option("--runs", app_opts.runs, "Random worlds and requests to try")->capture_default_str();
   app_cmd->add_option("--seed", app_opts.seed, "Seed of the generator")->capture_default_str();
@@ -185,7 +227,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return serve(serve_opts, seed_opt->count() > 0);
-  if (app_cmd->parsed()) return scenario::run_app_check(app_opts, std::cout);
+  if (app_cmd->parsed()) return check_app(app_opts, app_port, app_fixture);
   if (app.got_subcommand("routes")) print_routes();
   if (run_cmd->parsed()) return run_scenarios(run_opts);
   if (check_cmd->parsed()) return scenario::run_check(check_opts, std::cout);

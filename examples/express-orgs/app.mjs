@@ -1,7 +1,8 @@
 // An Express app with Clerk organizations, done the way Clerk's docs recommend:
 // every /orgs/:slug route checks that the URL's organization is the session's
 // active one, admin pages check the role, the post editor checks a custom
-// permission, and writes go to the session's organization, never to one named in
+// permission (whose feature the organization's plan must hold), analytics need the
+// plan's feature, and writes go to the session's organization, never to one named in
 // the request. BUGS=slug-guard,admin-check,org-scope,sys-permission switches on
 // the classic mistakes, one by one, so clerk-sim check-app can be seen to find them.
 //
@@ -50,6 +51,11 @@ app.get('/orgs/:slug/billing', organizationRoute, (req, res) => {
     : req.clerkAuth.has({ role: 'org:admin' });
   if (!allowed) return res.status(403).json({ error: 'admins only' });
   return res.json({ organization: req.clerkAuth.orgId, plan: 'free' });
+});
+
+app.get('/orgs/:slug/analytics', organizationRoute, (req, res) => {
+  if (!req.clerkAuth.has({ feature: 'analytics' })) return res.status(403).json({ error: 'on the Pro plan only' });
+  return res.json({ organization: req.clerkAuth.orgId, visits: 0 });
 });
 
 app.get('/orgs/:slug/posts', organizationRoute, (req, res) => {

@@ -145,7 +145,10 @@ struct Server::Impl {
   }
 
   void shutdown() {
+    if (stopping) return;
     stopping = true;
+    beast::error_code ignored_signal;
+    signals.cancel(ignored_signal);  // a stop() from code leaves no signal wait behind
     for (auto& stop : on_shutdown) stop();
     beast::error_code ignored;
     acceptor.close(ignored);
@@ -168,6 +171,10 @@ Server::~Server() = default;
 uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 boost::asio::io_context& Server::io_context() { return impl_->ioc; }
+
+void Server::stop() {
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->shutdown(); });
+}
 
 void Server::on_shutdown(std::function<void()> stop) { impl_->on_shutdown.push_back(std::move(stop)); }
 

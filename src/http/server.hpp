@@ -27,6 +27,8 @@ class Server {
   // Serves until SIGINT/SIGTERM: then stops accepting, lets responses being written
   // finish, closes idle connections and returns.
   void run(const std::function<void()>& on_listening);
+  // Begins the same shutdown as SIGTERM; safe to call from another thread.
+  void stop();
   // Called once when shutdown begins, to stop work that would keep the loop alive.
   void on_shutdown(std::function<void()> stop);
 

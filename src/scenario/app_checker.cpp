@@ -133,6 +133,7 @@ struct World {
   // For each (user, organization) of a 3x3 grid: 0 no membership, else one more
   // than an index into the instance's roles.
   std::vector<int> memberships;
+  std::vector<int> plans;  // per organization: an index into the organization plans (when billing is on)
 };
 struct Case {
   int user = 0;
@@ -155,8 +156,9 @@ std::string shell_quote(const std::string& s) {
 
 class AppRun {
  public:
-  AppRun(const AppCheckOptions& o, const std::vector<AppRoute>& routes, const std::vector<std::string>& roles)
-      : o_(o), routes_(routes), roles_(roles) {}
+  AppRun(const AppCheckOptions& o, const std::vector<AppRoute>& routes, const std::vector<std::string>& roles,
+         const std::vector<std::string>& plans)
+      : o_(o), routes_(routes), roles_(roles), plans_(plans) {}
 
   Outcome run(const World& w, const Case& c) {
     Outcome out;
@@ -167,7 +169,14 @@ class AppRun {
     for (int i = 0; i < w.orgs; ++i) {
       Json org = sim("POST", "/v1/organizations", {{"name", "Check Org " + std::string(1, char('A' + i))}});
       orgs.push_back(org);
-      world << "organization " << org["id"].get<std::string>() << " (slug " << org["slug"].get<std::string>() << ")\n";
+      world << "organization " << org["id"].get<std::string>() << " (slug " << org["slug"].get<std::string>() << ")";
+      if (!plans_.empty()) {
+        size_t k = static_cast<size_t>(i) < w.plans.size() ? static_cast<size_t>(w.plans[static_cast<size_t>(i)]) : 0;
+        const std::string& plan = plans_[k % plans_.size()];
+        sim("POST", "/__sim/organizations/" + org["id"].get<std::string>() + "/billing/subscribe", {{"plan", plan}});
+        world << " on plan " << plan;
+      }
+      world << "\n";
     }
     for (int i = 0; i < w.users; ++i) {
       Json user = sim("POST", "/v1/users", {{"email_address", {"checker" + std::to_string(i) + "@app-check.test"}}});
@@ -181,8 +190,11 @@ class AppRun {
       int choice = cell < w.memberships.size() ? w.memberships[cell] % static_cast<int>(roles_.size() + 1) : 0;
       if (choice == 0) continue;
       std::string role = roles_[static_cast<size_t>(choice - 1)];
-      sim("POST", "/v1/organizations/" + orgs[g]["id"].get<std::string>() + "/memberships",
-          {{"user_id", users[u]["id"]}, {"role", role}});
+      // A seat-limited plan may leave no seat: the world then lacks this membership.
+      if (sim("POST", "/v1/organizations/" + orgs[g]["id"].get<std::string>() + "/memberships",
+              {{"user_id", users[u]["id"]}, {"role", role}}, /*seat_may_be_full=*/true)
+              .is_null())
+        continue;
       member_role[{u, g}] = role;
       world << users[u]["id"].get<std::string>() << " is " << role << " of " << orgs[g]["slug"].get<std::string>()
             << "\n";
@@ -311,13 +323,16 @@ class AppRun {
   }
 
  private:
-  Json sim(const std::string& method, const std::string& path, const Json& body = nullptr) {
+  Json sim(const std::string& method, const std::string& path, const Json& body = nullptr,
+           bool seat_may_be_full = false) {
     Request r{method, path, {{"Authorization", "Bearer " + o_.secret_key}}, ""};
     if (!body.is_null()) {
       r.body = body.dump();
       r.headers["Content-Type"] = "application/json";
     }
     Response res = http_send(o_.sim, r);
+    if (seat_may_be_full && res.status == 403 && res.body.find("organization_membership_quota_exceeded") != std::string::npos)
+      return Json();
     if (res.status >= 400)
       throw std::runtime_error(method + " " + path + " at clerk-sim answered " + std::to_string(res.status) + ": " +
                                res.body);
@@ -347,6 +362,7 @@ class AppRun {
   const AppCheckOptions& o_;
   const std::vector<AppRoute>& routes_;
   const std::vector<std::string>& roles_;
+  const std::vector<std::string>& plans_;  // organization plan slugs; empty when organization billing is off
   int nonce_counter_ = 0;
 };
 
@@ -381,7 +397,7 @@ int run_app_check(const AppCheckOptions& o, std::ostream& out) {
   for (const auto& w : manifest_warnings(routes)) out << "warning: " << w << "\n";
 
   // The roles members may hold: every role of the instance.
-  std::vector<std::string> roles;
+  std::vector<std::string> roles, plans;
   try {
     Request r{"GET", "/v1/organization_roles?limit=100", {{"Authorization", "Bearer " + o.secret_key}}, ""};
     Response res = http_send(o.sim, r);
@@ -389,6 +405,14 @@ int run_app_check(const AppCheckOptions& o, std::ostream& out) {
     Json listed = Json::parse(res.body);
     for (const auto& role : listed["data"]) roles.push_back(role["key"]);
     if (roles.empty()) throw std::runtime_error("the instance has no roles");
+    // With organization billing on, each organization of a world is put on one of the plans.
+    Response settings = http_send(o.sim, Request{"GET", "/__sim/billing/settings", {{"Authorization", "Bearer " + o.secret_key}}, ""});
+    if (settings.status == 200 && Json::parse(settings.body).value("organizations", false)) {
+      Response listed_plans = http_send(
+          o.sim, Request{"GET", "/v1/billing/plans?payer_type=org&limit=100", {{"Authorization", "Bearer " + o.secret_key}}, ""});
+      Json page = Json::parse(listed_plans.body);
+      for (const auto& plan : page.is_object() ? page["data"] : page) plans.push_back(plan["slug"]);
+    }
     http_send(o.app, Request{"GET", "/", {}, ""});  // reachable at all?
   } catch (const std::exception& e) {
     out << "clerk-sim check-app: cannot talk to clerk-sim at " << o.sim << " or the app at " << o.app << ": " << e.what()
@@ -396,7 +420,7 @@ int run_app_check(const AppCheckOptions& o, std::ostream& out) {
     return 2;
   }
 
-  AppRun app(o, routes, roles);
+  AppRun app(o, routes, roles, plans);
   std::optional<Outcome> smallest;
   std::optional<std::pair<World, Case>> smallest_input;
   std::string error;
@@ -408,6 +432,7 @@ int run_app_check(const AppCheckOptions& o, std::ostream& out) {
     w.orgs = *pick(1, 4);
     w.users = *pick(1, 4);
     w.memberships = *rc::gen::container<std::vector<int>>(9, pick(0, 12));
+    w.plans = *rc::gen::container<std::vector<int>>(3, pick(0, 6));
     Case c;
     c.user = *pick(0, 3);
     c.session = *pick(0, 5);

@@ -21,13 +21,13 @@ after(() => {
   for (const child of apps) child.kill('SIGTERM');
 });
 
-async function startApp(bugs = '') {
+async function startApp(bugs = '', clerk = null) {
   assert.ok(existsSync(join(exampleDir, 'node_modules')), 'run npm ci in examples/express-orgs (make test does)');
   const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CLERK_')));
   Object.assign(childEnv, {
-    CLERK_API_URL: env.sim.apiUrl,
-    CLERK_SECRET_KEY: env.secretKey,
-    CLERK_PUBLISHABLE_KEY: env.publishableKey,
+    CLERK_API_URL: clerk?.apiUrl ?? env.sim.apiUrl,
+    CLERK_SECRET_KEY: clerk?.secretKey ?? env.secretKey,
+    CLERK_PUBLISHABLE_KEY: clerk?.publishableKey ?? env.publishableKey,
     CLERK_TELEMETRY_DISABLED: '1',
     PORT: '0',
     BUGS: bugs,
@@ -101,4 +101,27 @@ test('a manifest that checks a system permission on the server, or skips the slu
   const bad = spawnSync(simBinary, ['check-app', '--app', url, '--manifest', broken, '--sim', env.url], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(`${bad.stdout}${bad.stderr}`, /manifest entry 0: unknown requirement sudo/);
+});
+
+test('without --sim, check-app serves the Backend API for the app itself, on the port the app was given', async () => {
+  const { createServer } = await import('node:net');
+  const port = await new Promise((res) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => res(free));
+    });
+  });
+  const host = `127.0.0.1:${port}`;
+  const url = await startApp('', {
+    apiUrl: `http://${host}`,
+    secretKey: 'sk_test_express_orgs',
+    publishableKey: `pk_test_${Buffer.from(`${host}$`).toString('base64')}`,
+  });
+  const run = spawnSync(simBinary, ['check-app', '--app', url, '--manifest', manifest, '--port', String(port),
+    '--fixture', join(exampleDir, 'fixture.json'), '--runs', '60', '--seed', '3'], { encoding: 'utf8', timeout: 120_000 });
+  const output = `${run.stdout}${run.stderr}`;
+  assert.equal(run.status, 0, output);
+  assert.match(output, new RegExp(`^clerk-sim serving the app's Backend API on http://${host}$`, 'm'));
+  assert.match(output, /^CLERK_PUBLISHABLE_KEY=pk_test_/m);
+  assert.match(output, /60 passed, 0 failed/);
 });
