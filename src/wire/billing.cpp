@@ -328,6 +328,16 @@ Json billing_event_data(const Instance& inst, const DomainEvent& e) {
 
 // --- fixture
 
+namespace {
+// The entry's "id", or the next one of the seeded generator; an id names one thing only.
+std::string unique_id(FixtureNode& n, IdGenerator& ids, const char* prefix, std::set<std::string>& taken) {
+  auto given = n.str("id");
+  std::string id = given ? *given : ids.next(prefix);
+  if (!taken.insert(id).second) n.fail("id", "the id '" + id + "' is used twice");
+  return id;
+}
+}  // namespace
+
 BillingState load_billing_fixture(const Json& j, const std::string& where, IdGenerator& ids, int64_t now,
                                   const InstanceState& state) {
   FixtureNode root(j, where);
@@ -344,9 +354,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
   for (size_t i = 0; i < features.size(); ++i) {
     FixtureNode n(*features[i], root.path("features", i));
     Feature f;
-    auto id = n.str("id");
-    f.id = id ? *id : ids.next("feat");
-    if (!taken.insert(f.id).second) n.fail("id", "the id '" + f.id + "' is used twice");
+    f.id = unique_id(n, ids, "feat", taken);
     f.slug = n.required("slug");
     if (!feature_slugs.insert(f.slug).second) n.fail("slug", "the feature slug '" + f.slug + "' is used twice");
     f.name = n.str("name").value_or(f.slug);
@@ -362,9 +370,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
   for (size_t i = 0; i < plans.size(); ++i) {
     FixtureNode n(*plans[i], root.path("plans", i));
     Plan p;
-    auto id = n.str("id");
-    p.id = id ? *id : ids.next("cplan");
-    if (!taken.insert(p.id).second) n.fail("id", "the id '" + p.id + "' is used twice");
+    p.id = unique_id(n, ids, "cplan", taken);
     p.slug = n.required("slug");
     p.name = n.str("name").value_or(p.slug);
     p.description = n.str("description");
@@ -404,9 +410,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
   for (size_t i = 0; i < subscriptions.size(); ++i) {
     FixtureNode n(*subscriptions[i], root.path("subscriptions", i));
     Subscription s;
-    auto id = n.str("id");
-    s.id = id ? *id : ids.next("csub");
-    if (!taken.insert(s.id).second) n.fail("id", "the id '" + s.id + "' is used twice");
+    s.id = unique_id(n, ids, "csub", taken);
     auto payer = n.str("payer_id");
     s.payer_id = payer ? *payer : ids.next("cpayer");
     auto org = n.str("organization_id");
@@ -430,9 +434,7 @@ BillingState load_billing_fixture(const Json& j, const std::string& where, IdGen
     for (size_t k = 0; k < items.size(); ++k) {
       FixtureNode in(*items[k], n.path("items", k));
       SubscriptionItem item;
-      auto item_id = in.str("id");
-      item.id = item_id ? *item_id : ids.next("csubi");
-      if (!taken.insert(item.id).second) in.fail("id", "the id '" + item.id + "' is used twice");
+      item.id = unique_id(in, ids, "csubi", taken);
       item.subscription_id = s.id;
       auto plan_id = in.str("plan_id");
       auto plan_slug = in.str("plan");
