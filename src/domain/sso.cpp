@@ -274,6 +274,8 @@ SsoSignIn Instance::sign_in_with_sso(const IdpSignIn& in) {
   for (const auto& [id, u] : users_)
     for (const auto& e : u.email_addresses)
       if (e.email_address == email) user = &u;
+  if (user && user->banned)
+    throw ClerkError(403, "user_banned", "User banned", "User " + user->id + " is banned and cannot sign in.");
   if (!user && conn->disable_jit_provisioning)
     throw ClerkError(422, "saml_jit_provisioning_disabled", "JIT provisioning disabled",
                      "The connection " + conn->id + " does not create users during sign-in, and no user has the "

@@ -189,6 +189,16 @@ TEST(SsoSignIn, WithJitOffUnknownUsersAreRefusedAndKnownOnesStillSignIn) {
   EXPECT_EQ(inst.sign_in_with_sso(person("bob@acme.test")).user->id, "user_bob");
 }
 
+TEST(SsoSignIn, BannedUsersCannotSignIn) {
+  Json fixture = base_fixture();
+  fixture["users"][1]["banned"] = true;  // bob
+  Instance inst = make_instance(fixture);
+  inst.create_enterprise_connection(saml("Acme", {"acme.test"}, "org_acme"));
+  std::string before = state_of(inst);
+  EXPECT_TRUE(FailsWith([&] { inst.sign_in_with_sso(person("bob@acme.test")); }, 403, "user_banned"));
+  EXPECT_EQ(state_of(inst), before);
+}
+
 TEST(SsoSignIn, RemovedMembersAreAddedBackOnTheirNextSignIn) {
   Instance inst = make_instance();
   inst.create_enterprise_connection(saml("Acme", {"acme.test"}, "org_acme"));
