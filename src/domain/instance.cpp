@@ -140,6 +140,7 @@ Instance::Instance(const InstanceState& state, ClockMode mode)
   for (auto se : state.sessions) { se.seq = next_seq(); sessions_.emplace(se.id, se); }
   endpoints_ = state.webhook_endpoints;
   load_billing(state.billing);
+  load_sso(state.sso);
 }
 
 namespace {
@@ -166,6 +167,7 @@ InstanceState Instance::snapshot() const {
   s.sessions = in_insertion_order<Session>(sessions_);
   s.webhook_endpoints = endpoints_;
   s.billing = billing_snapshot();
+  s.sso = sso_snapshot();
   s.seed = ids_.seed();
   s.id_counter = ids_.counter();
   s.clock_ms = clock_.now_ms();

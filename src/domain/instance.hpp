@@ -372,6 +372,44 @@ class Instance {
   // The role's permissions, less custom ones whose feature the organization's plan lacks.
   std::vector<std::string> membership_permissions(const Membership& m) const;
 
+  // --- verified domains (domains.cpp)
+  const OrganizationDomain& create_organization_domain(const std::string& org_id, const NewOrganizationDomain& in);
+  const OrganizationDomain& get_organization_domain(const std::string& org_id, const std::string& domain_id) const;
+  const OrganizationDomain* find_organization_domain(const std::string& domain_id) const;
+  Page<OrganizationDomain> list_organization_domains(const std::string& org_id, const OrganizationDomainQuery& q,
+                                                     const ListWindow& w) const;
+  Page<OrganizationDomain> list_all_organization_domains(const OrganizationDomainQuery& q, const ListWindow& w) const;
+  const OrganizationDomain& update_organization_domain(const std::string& org_id, const std::string& domain_id,
+                                                       const OrganizationDomainPatch& patch);
+  OrganizationDomain delete_organization_domain(const std::string& org_id, const std::string& domain_id);
+  const OrganizationDomain& verify_domain_ownership(const std::string& org_id, const std::string& domain_id);
+  // What a member does by entering the emailed code: the affiliation becomes verified.
+  const OrganizationDomain& verify_domain_affiliation(const std::string& domain_id);
+  int64_t domain_pending_invitations(const OrganizationDomain& d) const;
+  int64_t domain_pending_suggestions(const OrganizationDomain& d) const;
+  Page<OrganizationSuggestion> list_user_suggestions(const std::string& user_id, const ListWindow& w) const;
+  const OrganizationSuggestion& accept_suggestion(const std::string& suggestion_id);
+  // The role members joining through a verified domain get.
+  std::string domain_default_role(const Organization& org) const;
+
+  // --- enterprise SSO (sso.cpp)
+  const EnterpriseConnection& create_enterprise_connection(const ConnectionInput& in);
+  // By its id, or by the id of its SAML side (the deprecated /saml_connections routes).
+  const EnterpriseConnection& get_enterprise_connection(const std::string& id) const;
+  const EnterpriseConnection* find_enterprise_connection(const std::string& id) const;
+  Page<EnterpriseConnection> list_enterprise_connections(const ConnectionQuery& q, const ListWindow& w,
+                                                         bool saml_only = false) const;
+  const EnterpriseConnection& update_enterprise_connection(const std::string& id, const ConnectionInput& in);
+  EnterpriseConnection delete_enterprise_connection(const std::string& id);
+  // What the browser and the IdP do together: sign in (or up) through the connection
+  // matching the email's domain.
+  SsoSignIn sign_in_with_sso(const IdpSignIn& in);
+  std::vector<const EnterpriseAccount*> enterprise_accounts(const std::string& user_id) const;
+  // The active connection a sign-in with this address would use, if any.
+  const EnterpriseConnection* connection_for_email(const std::string& email) const;
+  bool matches_sso_connection(const std::string& email) const { return connection_for_email(email) != nullptr; }
+  int64_t connection_user_count(const EnterpriseConnection& c) const;
+
  private:
   using MembershipKey = std::pair<std::string, std::string>;  // (organization id, user id)
 
@@ -451,6 +489,23 @@ class Instance {
   void emit_item(const std::string& type, const SubscriptionItem& item);
   void emit_subscription(const std::string& type, const Subscription& sub);
   bool advance_subscription(Subscription& sub, int64_t now);
+
+  // verified domains and enterprise SSO (domains.cpp, sso.cpp)
+  std::map<std::string, OrganizationDomain> domains_;          // by id
+  std::map<std::string, OrganizationSuggestion> suggestions_;  // by id
+  std::map<std::string, EnterpriseConnection> connections_;    // by id
+  std::map<std::string, EnterpriseAccount> accounts_;          // by id
+  void load_sso(const SsoState& state);
+  SsoState sso_snapshot() const;
+  OrganizationDomain& domain_ref(const std::string& org_id, const std::string& domain_id);
+  void require_domain_verifiable(const OrganizationDomain& d) const;
+  void enroll_user_by_domains(const std::string& user_id);  // a user was created
+  void enroll_domain(const OrganizationDomain& d);           // a domain became verified or changed mode
+  void offer_membership(const OrganizationDomain& d, const User& u, const std::string& email);
+  void drop_pending_enrollment(const OrganizationDomain& d);
+  void drop_sso_organization(const std::string& org_id);
+  void drop_sso_user(const std::string& user_id);
+  void require_connection_valid(const EnterpriseConnection& c) const;
 };
 
 // The nine system permissions and the two default roles every instance starts with.

@@ -42,7 +42,8 @@ std::optional<std::string> Instance::invitation_from_ticket(const std::string& t
 
 int64_t Instance::pending_invitations_count(const std::string& org_id) const {
   return std::count_if(invitations_.begin(), invitations_.end(), [&](const auto& kv) {
-    return kv.second.organization_id == org_id && invitation_status(kv.second) == "pending";
+    return kv.second.organization_id == org_id && !kv.second.organization_domain_id &&
+           invitation_status(kv.second) == "pending";
   });
 }
 
@@ -162,7 +163,7 @@ Page<Invitation> Instance::list_invitations(const std::string& org_id, const Inv
   OrderBy order = parse_order_by(w.order_by, "-created_at", {"created_at", "email_address"});
   require_known_statuses(q);
   for (const auto& [id, inv] : invitations_) {
-    if (inv.organization_id != org.id) continue;
+    if (inv.organization_id != org.id || inv.organization_domain_id) continue;
     if (!status_wanted(q, inv)) continue;
     if (q.email_address && inv.email_address != to_lower(*q.email_address)) continue;
     items.push_back(&inv);
@@ -260,9 +261,10 @@ Acceptance Instance::accept_invitation(const std::string& invitation_id, const s
     return {&inv, existing, user};
   }
   require_role_in_set(org, inv.role);
-  // The invitation already holds its seat; the cap may have been lowered since.
+  // The invitation already holds its seat (unless a domain made it); the cap may have been lowered since.
   if (int64_t limit = member_limit(org);
-      limit > 0 && members_count(org.id) + pending_invitations_count(org.id) > limit)
+      limit > 0 && members_count(org.id) + pending_invitations_count(org.id) + (inv.organization_domain_id ? 1 : 0) >
+                       limit)
     throw ClerkError(403, "organization_membership_quota_exceeded", "organization membership quota exceeded",
                      "The organization is over its cap of " + std::to_string(limit) +
                          " memberships; it cannot take this member.");

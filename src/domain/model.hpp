@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/billing_model.hpp"
+#include "domain/sso_model.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -159,6 +160,7 @@ struct Invitation {
   Json public_metadata = Json::object();
   Json private_metadata = Json::object();
   std::optional<std::string> redirect_url;
+  std::optional<std::string> organization_domain_id;  // made by a domain in automatic_invitation mode
   int64_t expires_at = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
@@ -214,6 +216,7 @@ struct InstanceState {
   std::vector<Session> sessions;
   std::vector<WebhookEndpoint> webhook_endpoints;
   BillingState billing;
+  SsoState sso;
   uint64_t seed = 0;
   uint64_t id_counter = 0;  // ids drawn so far from the seeded generator
   int64_t clock_ms = 0;     // the instance clock when the state was taken

@@ -197,6 +197,7 @@ Organization Instance::delete_organization(const std::string& id) {
     it = it->second.organization_id == removed.id ? invitations_.erase(it) : std::next(it);
   organizations_.erase(removed.id);
   drop_billing_payer(removed.id);
+  drop_sso_organization(removed.id);
   clear_active_organization(removed.id, std::nullopt);
   DomainEvent deleted("organization.deleted", "organization", removed.id, removed.id);
   deleted.deleted = Json{{"object", "organization"}, {"id", removed.id}, {"slug", removed.slug}, {"deleted", true}};

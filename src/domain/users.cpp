@@ -150,6 +150,7 @@ const User& Instance::create_user(const NewUser& in) {
   emit(DomainEvent("user.created", "user", u.id, std::nullopt, u.id));
   const User& stored = users_.emplace(u.id, std::move(u)).first->second;
   start_default_subscription("user", stored.id, billing_enabled("user"));  // announced only while billing is on
+  enroll_user_by_domains(stored.id);
   return stored;
 }
 
@@ -367,6 +368,7 @@ void Instance::delete_user(const std::string& id) {
     it = it->second.user_id == id ? sessions_.erase(it) : std::next(it);
   users_.erase(id);
   drop_billing_payer(id);
+  drop_sso_user(id);
   DomainEvent deleted("user.deleted", "user", id, std::nullopt, id);
   deleted.deleted = Json{{"object", "user"}, {"id", id}, {"deleted", true}};
   emit(std::move(deleted));

@@ -1,5 +1,7 @@
 #include "api/handlers.hpp"
+#include "api/sso_handlers.hpp"
 #include "control/control.hpp"
+#include "control/sso.hpp"
 #include "router/router.hpp"
 
 namespace clerksim {
@@ -91,6 +93,27 @@ const std::vector<Route>& routes() {
       {"DELETE", "/v1/billing/subscription_items/{subscription_item_id}", api::cancel_subscription_item},
       {"POST", "/v1/billing/subscription_items/{subscription_item_id}/extend_free_trial",
        api::extend_subscription_item_free_trial},
+      // verified domains
+      {"GET", "/v1/organizations/{organization_id}/domains", api::list_organization_domains, Access::organizations},
+      {"POST", "/v1/organizations/{organization_id}/domains", api::create_organization_domain, Access::organizations},
+      {"PATCH", "/v1/organizations/{organization_id}/domains/{domain_id}", api::update_organization_domain,
+       Access::organizations},
+      {"DELETE", "/v1/organizations/{organization_id}/domains/{domain_id}", api::delete_organization_domain,
+       Access::organizations},
+      {"POST", "/v1/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
+       api::verify_organization_domain_ownership, Access::organizations},
+      {"GET", "/v1/organization_domains", api::list_all_organization_domains, Access::organizations},
+      // enterprise connections (and the deprecated SAML connections over them)
+      {"GET", "/v1/enterprise_connections", api::list_enterprise_connections},
+      {"POST", "/v1/enterprise_connections", api::create_enterprise_connection},
+      {"GET", "/v1/enterprise_connections/{enterprise_connection_id}", api::get_enterprise_connection},
+      {"PATCH", "/v1/enterprise_connections/{enterprise_connection_id}", api::update_enterprise_connection},
+      {"DELETE", "/v1/enterprise_connections/{enterprise_connection_id}", api::delete_enterprise_connection},
+      {"GET", "/v1/saml_connections", api::list_saml_connections},
+      {"POST", "/v1/saml_connections", api::create_saml_connection},
+      {"GET", "/v1/saml_connections/{saml_connection_id}", api::get_saml_connection},
+      {"PATCH", "/v1/saml_connections/{saml_connection_id}", api::update_saml_connection},
+      {"DELETE", "/v1/saml_connections/{saml_connection_id}", api::delete_saml_connection},
       // control plane
       {"GET", "/__sim/health", control::health, Access::open},
       {"POST", "/__sim/reset", control::reset},
@@ -116,6 +139,10 @@ const std::vector<Route>& routes() {
       {"POST", "/__sim/billing/plans", control::create_billing_plan},
       {"POST", "/__sim/organizations/{organization_id}/billing/subscribe", control::subscribe_organization},
       {"POST", "/__sim/users/{user_id}/billing/subscribe", control::subscribe_user},
+      {"POST", "/__sim/domains/{domain_id}/verify", control::verify_domain},
+      {"GET", "/__sim/users/{user_id}/organization_suggestions", control::list_organization_suggestions},
+      {"POST", "/__sim/organization_suggestions/{suggestion_id}/accept", control::accept_organization_suggestion},
+      {"POST", "/__sim/sso/sign_in", control::sso_sign_in},
   };
   return table;
 }

@@ -1,6 +1,7 @@
 #include "wire/encode.hpp"
 
 #include "wire/billing.hpp"
+#include "wire/sso.hpp"
 
 namespace clerksim {
 
@@ -19,14 +20,14 @@ Json verification(bool reserved) {
           {"attempts", nullptr}, {"expire_at", nullptr}};
 }
 
-Json email_to_wire(const EmailAddress& e) {
+Json email_to_wire(const Instance& inst, const EmailAddress& e) {
   return {{"id", e.id},
           {"object", "email_address"},
           {"email_address", e.email_address},
           {"reserved", e.reserved},
           {"verification", verification(e.reserved)},
           {"linked_to", Json::array()},
-          {"matches_sso_connection", false},
+          {"matches_sso_connection", inst.matches_sso_connection(e.email_address)},
           {"created_at", e.created_at},
           {"updated_at", e.updated_at}};
 }
@@ -64,9 +65,9 @@ Json public_user_data(const User& u) {
 
 }  // namespace
 
-Json to_wire(const Instance&, const User& u) {
+Json to_wire(const Instance& inst, const User& u) {
   Json emails = Json::array();
-  for (const auto& e : u.email_addresses) emails.push_back(email_to_wire(e));
+  for (const auto& e : u.email_addresses) emails.push_back(email_to_wire(inst, e));
   Json phones = Json::array();
   for (const auto& p : u.phone_numbers) phones.push_back(phone_to_wire(p));
   std::string image = placeholder_image("user", u.id);
@@ -98,7 +99,7 @@ Json to_wire(const Instance&, const User& u) {
           {"mfa_disabled_at", nullptr},
           {"external_accounts", Json::array()},
           {"saml_accounts", Json::array()},
-          {"enterprise_accounts", Json::array()},
+          {"enterprise_accounts", enterprise_accounts_to_wire(inst, u)},
           {"last_sign_in_at", nullable(u.last_sign_in_at)},
           {"banned", u.banned},
           {"locked", u.locked},
@@ -308,6 +309,8 @@ Json render_event(Instance& inst, const DomainEvent& e, const std::string& user_
     data = to_wire(inst, inst.get_permission(e.id));
   } else if (e.object_kind == "commerce_subscription" || e.object_kind == "commerce_subscription_item") {
     data = billing_event_data(inst, e);
+  } else if (e.object_kind == "organization_domain") {
+    data = sso_event_data(inst, e);
   }
   return {{"id", inst.next_event_id()},
           {"object", "event"},

@@ -13,6 +13,7 @@
 #include "domain/rules.hpp"
 #include "wire/billing.hpp"
 #include "wire/fixture_node.hpp"
+#include "wire/sso.hpp"
 
 namespace clerksim {
 
@@ -240,6 +241,7 @@ Invitation load_invitation(const Json& j, const std::string& where, IdGenerator&
   inv.public_metadata = n.obj("public_metadata").value_or(Json::object());
   inv.private_metadata = n.obj("private_metadata").value_or(Json::object());
   inv.redirect_url = n.str("redirect_url");
+  inv.organization_domain_id = n.str("organization_domain_id");
   inv.created_at = n.num("created_at").value_or(now);
   inv.updated_at = n.num("updated_at").value_or(inv.created_at);
   inv.expires_at = n.num("expires_at").value_or(inv.created_at + 30LL * 24 * 3600 * 1000);
@@ -363,6 +365,10 @@ InstanceState load_fixture(const Json& fixture, uint64_t seed, bool force_seed, 
   }
   if (s.info.webhook_secret.empty()) s.info.webhook_secret = derive_webhook_secret(s.info.id + "/" + s.info.secret_key);
   if (auto billing = root.obj("billing")) s.billing = load_billing_fixture(*billing, "/billing", ids, start, s);
+  Json sso = Json::object();
+  for (const auto& key : sso_fixture_keys())
+    if (const Json* part = root.get(key)) sso[key] = *part;
+  s.sso = load_sso_fixture(sso, ids, start, s);
   root.done();
   if (auto problem = find_state_problem(s)) throw FixtureError(problem->where, problem->what);
   s.id_counter = ids.counter();
@@ -496,7 +502,7 @@ Json dump_fixture(const InstanceState& s) {
                                 {"created_at", m.created_at},
                                 {"updated_at", m.updated_at}});
   j["invitations"] = Json::array();
-  for (const auto& inv : s.invitations)
+  for (const auto& inv : s.invitations) {
     j["invitations"].push_back({{"id", inv.id},
                                 {"organization_id", inv.organization_id},
                                 {"email_address", inv.email_address},
@@ -510,6 +516,8 @@ Json dump_fixture(const InstanceState& s) {
                                 {"expires_at", inv.expires_at},
                                 {"created_at", inv.created_at},
                                 {"updated_at", inv.updated_at}});
+    if (inv.organization_domain_id) j["invitations"].back()["organization_domain_id"] = *inv.organization_domain_id;
+  }
   j["sessions"] = Json::array();
   for (const auto& se : s.sessions)
     j["sessions"].push_back({{"id", se.id},
@@ -530,6 +538,8 @@ Json dump_fixture(const InstanceState& s) {
   }
   j["webhooks"] = {{"signing_secret", s.info.webhook_secret}, {"endpoints", endpoints}};
   j["billing"] = dump_billing_fixture(s.billing);
+  Json sso = dump_sso_fixture(s.sso);
+  for (const auto& [key, part] : sso.items()) j[key] = part;
   return j;
 }
 

@@ -37,14 +37,16 @@ function toJsonSchema(node) {
     }
   }
   if (node.nullable === true) {
+    if (out.$ref || out.allOf || out.oneOf || out.anyOf) {
+      // a composed schema (which may also say `type: object`): null is the other alternative
+      const { description, ...rest } = out;
+      return { ...(description ? { description } : {}), anyOf: [rest, { type: 'null' }] };
+    }
     if (typeof out.type === 'string') {
       out.type = [out.type, 'null'];
       if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
     } else if (Array.isArray(out.type)) {
       if (!out.type.includes('null')) out.type = [...out.type, 'null'];
-    } else if (out.$ref || out.allOf || out.oneOf || out.anyOf) {
-      const { description, ...rest } = out;
-      return { ...(description ? { description } : {}), anyOf: [rest, { type: 'null' }] };
     }
     // nullable with no type at all already accepts anything, null included
   }
