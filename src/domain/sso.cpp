@@ -33,10 +33,12 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 bool present(const std::optional<std::string>& v) { return v && !v->empty(); }
 
+// A patch's text field: absent keeps the value, "" clears it.
+void set(std::optional<std::string>& field, const std::optional<std::string>& v) {
+  if (v) field = v->empty() ? std::nullopt : v;
+}
+
 void apply(SamlSettings& s, bool& allow_subdomains, bool& allow_idp_initiated, const SamlPatch& p) {
-  auto set = [](std::optional<std::string>& field, const std::optional<std::string>& v) {
-    if (v) field = v->empty() ? std::nullopt : v;
-  };
   set(s.idp_entity_id, p.idp_entity_id);
   set(s.idp_sso_url, p.idp_sso_url);
   set(s.idp_certificate, p.idp_certificate);
@@ -60,9 +62,6 @@ void apply(SamlSettings& s, bool& allow_subdomains, bool& allow_idp_initiated, c
 }
 
 void apply(OidcSettings& o, const OidcPatch& p) {
-  auto set = [](std::optional<std::string>& field, const std::optional<std::string>& v) {
-    if (v) field = v->empty() ? std::nullopt : v;
-  };
   set(o.client_id, p.client_id);
   set(o.client_secret, p.client_secret);
   set(o.discovery_url, p.discovery_url);
