@@ -1,12 +1,13 @@
 # make run   install what is missing, build, serve the default fixture on :8787
 # make test  install, build, run every test (ctest, then the real-SDK suites)
+# make bench install wrk, build, measure; prints a table and writes bench/results.json
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 PORT ?= 8787
 FIXTURE ?= fixtures/default.json
 BIN := $(BUILD_DIR)/clerk-sim
 
-.PHONY: all bootstrap build run test test-unit test-sdk sdk-deps clean
+.PHONY: all bootstrap build run test test-unit test-sdk sdk-deps bench clean
 
 all: build
 
@@ -32,6 +33,12 @@ sdk-deps:
 
 test-sdk: sdk-deps
 	cd tests/sdk && CLERK_SIM_BIN=$(abspath $(BIN)) node --test --test-concurrency=1
+
+bench: bootstrap
+	@scripts/bootstrap --with-bench
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) --target clerk-sim
+	bench/run --bin $(BIN)
 
 clean:
 	rm -rf $(BUILD_DIR)

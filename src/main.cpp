@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <iostream>
 #include <thread>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "auth/tokens.hpp"
 #include "domain/tenancy.hpp"
@@ -50,7 +53,10 @@ int serve(const ServeOptions& o, bool seed_given) {
     }
     add_webhook_endpoint(state, url);
   }
-  Tenancy tenancy(state, clock_mode, o.tenancy == "auto" ? TenancyMode::automatic : TenancyMode::fixed);
+  Tenancy tenancy(std::move(state), clock_mode, o.tenancy == "auto" ? TenancyMode::automatic : TenancyMode::fixed);
+#ifdef __GLIBC__
+  malloc_trim(0);  // the parsed fixture is gone: give its memory back to the system
+#endif
   Dispatcher dispatcher(tenancy);
   std::unique_ptr<Server> server;
   try {
@@ -69,16 +75,17 @@ int serve(const ServeOptions& o, bool seed_given) {
     std::string url = "http://" + host;
     dispatcher.set_server_url(url);
     // The SDK's offline verification accepts the SPKI PEM on one line.
-    std::string pem = signing_key(state.info).public_pem();
+    const InstanceInfo& info = tenancy.fixture().info;
+    std::string pem = signing_key(info).public_pem();
     std::string one_line;
     for (char c : pem)
       if (c != '\n') one_line += c;
     std::cout << "clerk-sim listening on " << url << "\n"
               << "CLERK_API_URL=" << url << "\n"
-              << "CLERK_SECRET_KEY=" << state.info.secret_key << "\n"
+              << "CLERK_SECRET_KEY=" << info.secret_key << "\n"
               << "CLERK_PUBLISHABLE_KEY=" << publishable_key(host) << "\n"
               << "CLERK_JWT_KEY=" << one_line << "\n"
-              << "CLERK_WEBHOOK_SIGNING_SECRET=" << state.info.webhook_secret << "\n"
+              << "CLERK_WEBHOOK_SIGNING_SECRET=" << info.webhook_secret << "\n"
               << std::flush;
   });
   return 0;

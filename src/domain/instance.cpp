@@ -130,11 +130,11 @@ Instance::Instance(const InstanceState& state, ClockMode mode)
   for (auto p : state.permissions) { p.seq = next_seq(); permissions_.emplace(p.id, p); }
   for (auto r : state.roles) { r.seq = next_seq(); roles_.emplace(r.id, r); }
   for (auto rs : state.role_sets) { rs.seq = next_seq(); role_sets_.emplace(rs.id, rs); }
-  for (auto u : state.users) { u.seq = next_seq(); users_.emplace(u.id, u); }
+  for (auto u : state.users) { u.seq = next_seq(); insert_user(u); }
   for (auto o : state.organizations) { o.seq = next_seq(); organizations_.emplace(o.id, o); }
   for (auto m : state.memberships) {
     m.seq = next_seq();
-    memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, m);
+    insert_membership(m);
   }
   for (auto inv : state.invitations) { inv.seq = next_seq(); invitations_.emplace(inv.id, inv); }
   for (auto se : state.sessions) { se.seq = next_seq(); sessions_.emplace(se.id, se); }

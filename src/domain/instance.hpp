@@ -9,7 +9,9 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -412,6 +414,7 @@ class Instance {
 
  private:
   using MembershipKey = std::pair<std::string, std::string>;  // (organization id, user id)
+  using MembershipMap = std::map<MembershipKey, Membership>;
 
   User& user_ref(const std::string& id);
   Organization& organization_ref(const std::string& id_or_slug);
@@ -436,6 +439,12 @@ class Instance {
   void require_valid_slug(const std::string& slug, const std::string& except_org) const;
   std::string validated_org_name(const std::string& raw) const;
   uint64_t next_seq() { return ++seq_; }
+  // Every change to memberships_ goes through these two, which keep member_order_.
+  const Membership& insert_membership(Membership m);
+  MembershipMap::iterator erase_membership(MembershipMap::iterator it);
+  // Users enter and leave users_ through these two, which keep users_by_email_.
+  const User& insert_user(User u);
+  void erase_user(const std::string& id);
 
   InstanceInfo info_;
   OrganizationSettings settings_;
@@ -449,8 +458,12 @@ class Instance {
   std::map<std::string, Role> roles_;              // by id
   std::map<std::string, RoleSet> role_sets_;       // by id
   std::map<std::string, User> users_;              // by id
+  std::map<std::string, std::set<std::string>> users_by_email_;  // lowercased address -> user ids
   std::map<std::string, Organization> organizations_;  // by id
-  std::map<MembershipKey, Membership> memberships_;
+  MembershipMap memberships_;
+  // Each organization's members by (created_at, insertion order, user id): the
+  // unfiltered membership list of an organization pages through it without sorting.
+  std::map<std::string, std::set<std::tuple<int64_t, uint64_t, std::string>>> member_order_;
   std::map<std::string, Session> sessions_;  // by id
   std::map<std::string, Invitation> invitations_;  // by id
   std::vector<DomainEvent> events_;

@@ -284,7 +284,7 @@ Acceptance Instance::accept_invitation(const std::string& invitation_id, const s
   m.public_metadata = inv.public_metadata;
   m.private_metadata = inv.private_metadata;
   m.created_at = m.updated_at = now;
-  const Membership& stored = memberships_.emplace(MembershipKey{org.id, user->id}, std::move(m)).first->second;
+  const Membership& stored = insert_membership(std::move(m));
   inv.status = "accepted";
   inv.user_id = user->id;
   inv.updated_at = now;

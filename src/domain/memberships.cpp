@@ -76,7 +76,7 @@ const Membership& Instance::add_membership(const std::string& org_id, const std:
   m.private_metadata = metadata.private_metadata.value_or(Json::object());
   m.created_at = m.updated_at = now;
   emit(DomainEvent("organizationMembership.created", "organization_membership", m.id, org.id, user_id));
-  return memberships_.emplace(MembershipKey{org.id, user_id}, std::move(m)).first->second;
+  return insert_membership(std::move(m));
 }
 
 const Membership& Instance::update_membership_role(const std::string& org_id, const std::string& user_id,
@@ -108,7 +108,7 @@ Membership Instance::remove_membership(const std::string& org_id, const std::str
   const Organization& org = get_organization(org_id);
   Membership removed = membership_ref(org.id, user_id);
   require_membership_manager_remains(removed, nullptr);
-  memberships_.erase(MembershipKey{org.id, user_id});
+  erase_membership(memberships_.find(MembershipKey{org.id, user_id}));
   clear_active_organization(org.id, user_id);
   // The payload is the whole membership, rendered from this copy.
   DomainEvent e("organizationMembership.deleted", "organization_membership", removed.id, org.id, user_id);
@@ -134,10 +134,48 @@ SortValue membership_sort_value(const Instance& inst, const Membership& m, const
 
 }  // namespace
 
+const Membership& Instance::insert_membership(Membership m) {
+  auto [it, inserted] = memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, std::move(m));
+  if (inserted) member_order_[it->second.organization_id].emplace(it->second.created_at, it->second.seq, it->second.user_id);
+  return it->second;
+}
+
+Instance::MembershipMap::iterator Instance::erase_membership(MembershipMap::iterator it) {
+  const Membership& m = it->second;
+  auto order = member_order_.find(m.organization_id);
+  if (order != member_order_.end()) {
+    order->second.erase(std::make_tuple(m.created_at, m.seq, m.user_id));
+    if (order->second.empty()) member_order_.erase(order);
+  }
+  return memberships_.erase(it);
+}
+
 Page<Membership> Instance::list_memberships(const std::string& org_id, const MembershipQuery& q,
                                             const ListWindow& w) const {
   const Organization& org = get_organization(org_id);
   OrderBy order = parse_order_by(w.order_by, "-created_at", membership_order_fields());
+  bool unfiltered = q.user_id.empty() && q.role.empty() && q.email_address.empty() && q.phone_number.empty() &&
+                    q.username.empty() && !q.query && !q.email_address_query && !q.phone_number_query &&
+                    !q.username_query && !q.name_query && !q.created_at_before && !q.created_at_after &&
+                    !q.last_active_at_before && !q.last_active_at_after;
+  if (unfiltered && order.field == "created_at") {
+    // The same page the sort below gives: created_at, ties by insertion order, both
+    // reversed for descending; only the requested window is visited.
+    Page<Membership> page;
+    auto found = member_order_.find(org.id);
+    if (found == member_order_.end()) return page;
+    page.total_count = static_cast<int64_t>(found->second.size());
+    auto take = [&](auto first, auto last) {
+      for (int64_t skip = w.offset; skip > 0 && first != last; --skip) ++first;
+      for (; first != last && static_cast<int64_t>(page.items.size()) < w.limit; ++first)
+        page.items.push_back(&memberships_.at(MembershipKey{org.id, std::get<2>(*first)}));
+    };
+    if (order.descending)
+      take(found->second.rbegin(), found->second.rend());
+    else
+      take(found->second.begin(), found->second.end());
+    return page;
+  }
   std::vector<const Membership*> items;
   for (const Membership* m : members_of(org.id)) {
     const User& u = get_user(m->user_id);

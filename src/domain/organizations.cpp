@@ -92,7 +92,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
     m.role = creator_role;
     m.created_at = m.updated_at = now;
     emit(DomainEvent("organizationMembership.created", "organization_membership", m.id, m.organization_id, m.user_id));
-    memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, std::move(m));
+    insert_membership(std::move(m));
   }
   start_default_subscription("org", stored.id, billing_enabled("org"));  // announced only while billing is on
   return stored;
@@ -192,7 +192,7 @@ const Organization& Instance::update_organization(const std::string& id, const O
 Organization Instance::delete_organization(const std::string& id) {
   Organization removed = get_organization(id);
   for (auto it = memberships_.begin(); it != memberships_.end();)
-    it = it->second.organization_id == removed.id ? memberships_.erase(it) : std::next(it);
+    it = it->second.organization_id == removed.id ? erase_membership(it) : std::next(it);
   for (auto it = invitations_.begin(); it != invitations_.end();)
     it = it->second.organization_id == removed.id ? invitations_.erase(it) : std::next(it);
   organizations_.erase(removed.id);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -119,10 +120,12 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
       return StateProblem{at("users", i, "external_id"), "the external id is used twice"};
   }
   std::set<std::string> slugs, org_ids;
+  std::map<std::string, std::string> org_role_sets;  // organization id -> its role set key, when it names one
   for (size_t i = 0; i < s.organizations.size(); ++i) {
     const Organization& o = s.organizations[i];
     if (auto p = unique_id(o.id, at("organizations", i, "id"))) return p;
     org_ids.insert(o.id);
+    if (o.role_set_key) org_role_sets.emplace(o.id, *o.role_set_key);
     if (o.name.empty()) return StateProblem{at("organizations", i, "name"), "an organization needs a name"};
     if (!valid_slug(o.slug)) return StateProblem{at("organizations", i, "slug"), "a slug may hold only a-z, 0-9 and '-'"};
     if (!slugs.insert(o.slug).second)
@@ -142,10 +145,9 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
       return StateProblem{at("memberships", i, "user_id"), "no user has the id '" + m.user_id + "'"};
     if (!role_keys.count(m.role))
       return StateProblem{at("memberships", i, "role"), "no role has the key '" + m.role + "'"};
-    for (const auto& o : s.organizations) {
-      if (o.id != m.organization_id || !o.role_set_key) continue;
+    if (auto set = org_role_sets.find(m.organization_id); set != org_role_sets.end()) {
       for (const auto& rs : s.role_sets)
-        if (rs.key == *o.role_set_key && std::find(rs.roles.begin(), rs.roles.end(), m.role) == rs.roles.end())
+        if (rs.key == set->second && std::find(rs.roles.begin(), rs.roles.end(), m.role) == rs.roles.end())
           return StateProblem{at("memberships", i, "role"), "the role '" + m.role + "' is not in role set '" + rs.key + "'"};
     }
     if (!pairs.insert({m.organization_id, m.user_id}).second)

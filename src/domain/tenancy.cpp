@@ -10,6 +10,7 @@ Tenancy::Tenancy(InstanceState fixture, ClockMode clock_mode, TenancyMode mode)
 }
 
 std::unique_ptr<Instance> Tenancy::build(const std::string& secret_key) const {
+  if (secret_key == fixture_.info.secret_key) return std::make_unique<Instance>(fixture_, clock_mode_);
   InstanceState state = fixture_;
   state.info.secret_key = secret_key;
   return std::make_unique<Instance>(state, clock_mode_);

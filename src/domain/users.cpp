@@ -148,7 +148,7 @@ const User& Instance::create_user(const NewUser& in) {
   u.created_at = created;
   u.updated_at = now;
   emit(DomainEvent("user.created", "user", u.id, std::nullopt, u.id));
-  const User& stored = users_.emplace(u.id, std::move(u)).first->second;
+  const User& stored = insert_user(std::move(u));
   start_default_subscription("user", stored.id, billing_enabled("user"));  // announced only while billing is on
   enroll_user_by_domains(stored.id);
   return stored;
@@ -259,10 +259,11 @@ SortValue user_sort_value(const User& u, const std::string& field) {
 
 namespace {
 
-std::vector<const User*> filter_users(const std::map<std::string, User>& users, const UserQuery& q,
+std::vector<const User*> filter_users(const std::vector<const User*>& users, const UserQuery& q,
                                       const std::function<std::vector<std::string>(const std::string&)>& orgs_of) {
   std::vector<const User*> out;
-  for (const auto& [id, u] : users) {
+  for (const User* candidate : users) {
+    const User& u = *candidate;
     if (!q.user_id.matches(u.id)) continue;
     if (!q.external_id.empty() && !(u.external_id ? q.external_id.matches(*u.external_id) : q.external_id.include.empty()))
       continue;
@@ -281,12 +282,44 @@ std::vector<const User*> filter_users(const std::map<std::string, User>& users, 
 
 }  // namespace
 
+const User& Instance::insert_user(User u) {
+  auto [it, inserted] = users_.emplace(u.id, std::move(u));
+  if (inserted)
+    for (const auto& e : it->second.email_addresses) users_by_email_[to_lower(e.email_address)].insert(it->first);
+  return it->second;
+}
+
+void Instance::erase_user(const std::string& id) {
+  auto it = users_.find(id);
+  if (it == users_.end()) return;
+  for (const auto& e : it->second.email_addresses) {
+    auto found = users_by_email_.find(to_lower(e.email_address));
+    if (found == users_by_email_.end()) continue;
+    found->second.erase(id);
+    if (found->second.empty()) users_by_email_.erase(found);
+  }
+  users_.erase(it);
+}
+
 std::vector<const User*> Instance::list_users(const UserQuery& q, const ListWindow& w) const {
   static const std::vector<std::string> fields = {"created_at", "updated_at", "email_address", "web3wallet",
                                                   "first_name", "last_name",  "phone_number",  "username",
                                                   "last_active_at", "last_sign_in_at"};
   OrderBy order = parse_order_by(w.order_by, "-created_at", fields);
-  auto items = filter_users(users_, q, [&](const std::string& uid) {
+  // With email_address given, only the users holding one of the addresses can match:
+  // they are looked up instead of scanning every user. The order comes from the sort.
+  std::vector<const User*> candidates;
+  if (!q.email_address.empty()) {
+    std::set<std::string> ids;
+    for (const auto& address : q.email_address) {
+      auto found = users_by_email_.find(to_lower(address));
+      if (found != users_by_email_.end()) ids.insert(found->second.begin(), found->second.end());
+    }
+    for (const auto& id : ids) candidates.push_back(&users_.at(id));
+  } else {
+    for (const auto& [id, u] : users_) candidates.push_back(&u);
+  }
+  auto items = filter_users(candidates, q, [&](const std::string& uid) {
     std::vector<std::string> orgs;
     for (const auto& [key, m] : memberships_)
       if (m.user_id == uid) orgs.push_back(m.organization_id);
@@ -363,10 +396,10 @@ const User& Instance::update_user(const std::string& id, const UserPatch& patch)
 void Instance::delete_user(const std::string& id) {
   user_ref(id);
   for (auto it = memberships_.begin(); it != memberships_.end();)
-    it = it->second.user_id == id ? memberships_.erase(it) : std::next(it);
+    it = it->second.user_id == id ? erase_membership(it) : std::next(it);
   for (auto it = sessions_.begin(); it != sessions_.end();)
     it = it->second.user_id == id ? sessions_.erase(it) : std::next(it);
-  users_.erase(id);
+  erase_user(id);
   drop_billing_payer(id);
   drop_sso_user(id);
   DomainEvent deleted("user.deleted", "user", id, std::nullopt, id);

@@ -599,6 +599,7 @@ int run_check(const CheckOptions& options, std::ostream& out) {
   InstanceState fixture = load_fixture_file(options.fixture, 0, true);
 
   std::optional<Counterexample> smallest;
+  uint64_t applied = 0;  // operations applied, on both instances of every run
   auto property = [&] {
     // Integer ranges scale with size in RapidCheck: the operations get the full
     // nominal size, the sequence length the step limit.
@@ -607,6 +608,7 @@ int run_check(const CheckOptions& options, std::ostream& out) {
     Run first(fixture), second(fixture);
     for (size_t i = 0; i < ops.size(); ++i) {
       first.apply(ops[i]);
+      ++applied;
       if (first.violation) {
         Counterexample ce{std::vector<Op>(ops.begin(), ops.begin() + static_cast<long>(i) + 1),
                           first.violation->message, first.steps};
@@ -618,6 +620,7 @@ int run_check(const CheckOptions& options, std::ostream& out) {
         RC_FAIL(first.violation->message);
       }
       second.apply(ops[i]);
+      ++applied;
     }
     // The same operations on a second instance answer byte for byte the same.
     if (first.bodies != second.bodies) {
@@ -641,7 +644,7 @@ int run_check(const CheckOptions& options, std::ostream& out) {
   if (!result.match(failure)) {
     rc::detail::SuccessResult success;
     if (result.match(success)) {
-      out << options.runs << " passed, 0 failed\n";
+      out << options.runs << " passed, 0 failed; " << applied << " operations applied\n";
       return 0;
     }
     rc::detail::printResultMessage(result, out);
