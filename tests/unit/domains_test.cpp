@@ -95,7 +95,12 @@ TEST(Domains, OneOrganizationPerVerifiedNameAndNoRepeatsWithinOne) {
 TEST(Domains, AtMostTenPerOrganization) {
   Instance inst = make_instance();
   enable_domains(inst);
-  for (int i = 0; i < 10; ++i) inst.create_organization_domain("org_acme", domain("d" + std::to_string(i) + ".acme.test"));
+  for (int i = 0; i < 10; ++i) {
+    std::string name = "d";
+    name += std::to_string(i);
+    name += ".acme.test";
+    inst.create_organization_domain("org_acme", domain(name));
+  }
   std::string before = state_of(inst);
   EXPECT_TRUE(FailsWith([&] { inst.create_organization_domain("org_acme", domain("d10.acme.test")); }, 403,
                         "organization_domain_quota_exceeded"));
