@@ -397,6 +397,23 @@ const Subscription& Instance::subscribe(const std::string& payer_type, const std
   if (current && current->plan_id == plan->id && current->status == "active" && current->plan_period == in.period &&
       current->seats == seats && !in.free_trial)
     return sub;  // already on it: a checkout for the same thing changes nothing
+  // Buying again what was canceled but still runs undoes the cancellation: the
+  // period goes on, and the plan queued to follow it is dropped.
+  if (current && current->plan_id == plan->id && current->status == "canceled" && current->plan_period == in.period &&
+      current->seats == seats && !in.free_trial) {
+    if (SubscriptionItem* next = upcoming_item(sub.id)) {
+      next->status = "abandoned";
+      next->updated_at = now;
+      emit_item("subscriptionItem.abandoned", *next);
+    }
+    current->status = "active";
+    current->canceled_at.reset();
+    current->updated_at = now;
+    emit_item("subscriptionItem.active", *current);
+    sub.updated_at = now;
+    emit_subscription("subscription.updated", sub);
+    return sub;
+  }
   if (current) {
     current->status = "ended";
     current->ended_at = now;

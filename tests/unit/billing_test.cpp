@@ -609,3 +609,25 @@ TEST(BillingFixture, AnIdUsedTwiceIsRefused) {
     EXPECT_EQ(e.where, "/billing/features/1/id");
   }
 }
+
+TEST(Billing, BuyingACanceledPlanAgainUndoesTheCancellation) {
+  Instance inst = make_instance(billing_fixture());
+  inst.subscribe("org", "org_acme", plan("pro"));
+  const SubscriptionItem* pro = current(inst, "org_acme");
+  ASSERT_NE(pro, nullptr);
+  std::string id = pro->id;
+  int64_t end = *pro->period_end;
+  inst.cancel_subscription_item(id, false);
+  inst.take_events();
+  inst.subscribe("org", "org_acme", plan("pro"));
+  EXPECT_EQ(event_types(inst),
+            (std::vector<std::string>{"subscriptionItem.abandoned", "subscriptionItem.active", "subscription.updated"}));
+  pro = current(inst, "org_acme");
+  ASSERT_NE(pro, nullptr);
+  EXPECT_EQ(pro->id, id) << "the same item goes on";
+  EXPECT_EQ(pro->status, "active");
+  EXPECT_FALSE(pro->canceled_at.has_value());
+  EXPECT_EQ(*pro->period_end, end);
+  advance(inst, 40 * kDay);
+  EXPECT_EQ(plan_slug(inst, current(inst, "org_acme")), "pro") << "it renews instead of ending";
+}
