@@ -1,5 +1,5 @@
 // Verified domains of an organization, and the instance-wide list.
-#include "api/sso_handlers.hpp"
+#include "api/handlers.hpp"
 #include "wire/decode.hpp"
 #include "wire/encode.hpp"
 #include "wire/sso.hpp"

@@ -2,7 +2,7 @@
 // connections. Bodies arrive deep snake_case: {"saml": {"idp_sso_url": ...}}.
 #include <set>
 
-#include "api/sso_handlers.hpp"
+#include "api/handlers.hpp"
 #include "wire/decode.hpp"
 #include "wire/encode.hpp"
 #include "wire/sso.hpp"

@@ -35,4 +35,11 @@ Response create_billing_plan(Context& cx);
 Response subscribe_organization(Context& cx);
 Response subscribe_user(Context& cx);
 
+// sso.cpp: verified domains and enterprise SSO, as a member entering the emailed code,
+// a user accepting a suggestion, and an IdP sign-in would do
+Response verify_domain(Context& cx);
+Response list_organization_suggestions(Context& cx);
+Response accept_organization_suggestion(Context& cx);
+Response sso_sign_in(Context& cx);
+
 }  // namespace clerksim::control

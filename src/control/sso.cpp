@@ -1,4 +1,4 @@
-#include "control/sso.hpp"
+#include "control/control.hpp"
 
 #include "wire/decode.hpp"
 #include "wire/encode.hpp"

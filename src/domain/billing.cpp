@@ -394,40 +394,36 @@ const Subscription& Instance::subscribe(const std::string& payer_type, const std
   Subscription& sub = fresh ? ensure_subscription(payer_type, owner_id, true) : *subscription_of(owner_id);
   int64_t now = clock_.now_ms();
   SubscriptionItem* current = current_item(sub.id);
-  if (current && current->plan_id == plan->id && current->status == "active" && current->plan_period == in.period &&
-      current->seats == seats && !in.free_trial)
-    return sub;  // already on it: a checkout for the same thing changes nothing
-  // Buying again what was canceled but still runs undoes the cancellation: the
-  // period goes on, and the plan queued to follow it is dropped.
-  if (current && current->plan_id == plan->id && current->status == "canceled" && current->plan_period == in.period &&
-      current->seats == seats && !in.free_trial) {
+  const bool same = current && current->plan_id == plan->id && current->plan_period == in.period &&
+                    current->seats == seats && !in.free_trial;
+  if (same && current->status == "active") return sub;  // already on it: a checkout for the same thing changes nothing
+  auto abandon_upcoming = [&] {
     if (SubscriptionItem* next = upcoming_item(sub.id)) {
       next->status = "abandoned";
       next->updated_at = now;
       emit_item("subscriptionItem.abandoned", *next);
     }
+  };
+  if (same && current->status == "canceled") {
+    // Buying again what was canceled but still runs undoes the cancellation: the
+    // period goes on, and the plan queued to follow it is dropped.
+    abandon_upcoming();
     current->status = "active";
     current->canceled_at.reset();
     current->updated_at = now;
     emit_item("subscriptionItem.active", *current);
-    sub.updated_at = now;
-    emit_subscription("subscription.updated", sub);
-    return sub;
+  } else {
+    if (current) {
+      current->status = "ended";
+      current->ended_at = now;
+      current->updated_at = now;
+      emit_item("subscriptionItem.ended", *current);
+    }
+    abandon_upcoming();
+    start_item(sub, *plan, in.period, seats, in.free_trial, now, false);
+    sub.status = "active";
+    if (!sub.active_at) sub.active_at = now;
   }
-  if (current) {
-    current->status = "ended";
-    current->ended_at = now;
-    current->updated_at = now;
-    emit_item("subscriptionItem.ended", *current);
-  }
-  if (SubscriptionItem* next = upcoming_item(sub.id)) {
-    next->status = "abandoned";
-    next->updated_at = now;
-    emit_item("subscriptionItem.abandoned", *next);
-  }
-  start_item(sub, *plan, in.period, seats, in.free_trial, now, false);
-  sub.status = "active";
-  if (!sub.active_at) sub.active_at = now;
   sub.updated_at = now;
   emit_subscription("subscription.updated", sub);
   return sub;

@@ -1,7 +1,5 @@
 #include "api/handlers.hpp"
-#include "api/sso_handlers.hpp"
 #include "control/control.hpp"
-#include "control/sso.hpp"
 #include "router/router.hpp"
 
 namespace clerksim {
