@@ -75,7 +75,7 @@ int serve(const ServeOptions& o, bool seed_given) {
     std::string url = "http://" + host;
     dispatcher.set_server_url(url);
     // The SDK's offline verification accepts the SPKI PEM on one line.
-    const InstanceInfo& info = tenancy.fixture().info;
+    const InstanceInfo& info = tenancy.fixture_info();
     std::string pem = signing_key(info).public_pem();
     std::string one_line;
     for (char c : pem)

@@ -53,20 +53,21 @@ Response events(Context& cx) {
   int64_t limit = q.integer("limit").value_or(500);
   if (limit < 1) throw ClerkError::param_value("limit", "limit must be positive.");
   const auto& log = cx.inst().event_log();
-  size_t start = 0;
+  auto from = log.begin();
   if (since) {
-    auto it = std::find_if(log.begin(), log.end(), [&](const Json& e) { return e["id"] == *since; });
-    if (it == log.end())
+    while (from != log.end() && from->second["id"] != *since) ++from;
+    if (from == log.end())
       throw ClerkError(404, "resource_not_found", "not found", "There is no event with id '" + *since + "'.",
                        {{"param_name", "since"}});
-    start = static_cast<size_t>(it - log.begin()) + 1;
+    ++from;
   }
   Json data = Json::array();
   int64_t total = 0;
-  for (size_t i = start; i < log.size(); ++i) {
-    if (!types.empty() && std::find(types.begin(), types.end(), log[i]["type"]) == types.end()) continue;
+  for (; from != log.end(); ++from) {
+    const Json& e = from->second;
+    if (!types.empty() && std::find(types.begin(), types.end(), e["type"]) == types.end()) continue;
     ++total;
-    if (static_cast<int64_t>(data.size()) < limit) data.push_back(log[i]);
+    if (static_cast<int64_t>(data.size()) < limit) data.push_back(e);
   }
   return json_response({{"data", data}, {"total_count", total}});
 }

@@ -2,6 +2,7 @@
 // checkout would make them, and what the instance clock does to subscription items.
 #include <algorithm>
 #include <ctime>
+#include <utility>
 #include <regex>
 #include <set>
 
@@ -129,7 +130,7 @@ const Feature& Instance::create_feature(const NewFeature& in) {
   f.name = in.name;
   f.description = in.description;
   f.created_at = f.updated_at = now;
-  return features_.emplace(f.id, std::move(f)).first->second;
+  return *features_.insert(f.id, std::move(f)).first;
 }
 
 const Plan* Instance::default_plan(const std::string& payer_type) const {
@@ -201,7 +202,7 @@ const Plan& Instance::create_plan(const NewPlan& in) {
   p.seat_limit = in.seat_limit;
   p.free_trial_days = in.free_trial_days;
   p.created_at = p.updated_at = now;
-  const Plan& stored = plans_.emplace(p.id, std::move(p)).first->second;
+  const Plan& stored = *plans_.insert(p.id, std::move(p)).first;
   // Every payer of the type starts on the default plan, those that exist already included.
   if (stored.is_default) {
     if (stored.payer_type == "org")
@@ -225,9 +226,8 @@ Page<Plan> Instance::list_plans(const std::optional<std::string>& payer_type, co
 // --- subscriptions
 
 Subscription* Instance::subscription_of(const std::string& owner_id) {
-  for (auto& [id, s] : subscriptions_)
-    if (s.owner_id == owner_id) return &s;
-  return nullptr;
+  const Subscription* found = std::as_const(*this).subscription_of(owner_id);
+  return found ? &subscriptions_.mut(found->id) : nullptr;
 }
 
 const Subscription* Instance::subscription_of(const std::string& owner_id) const {
@@ -256,9 +256,8 @@ std::vector<const SubscriptionItem*> Instance::subscription_items(const std::str
 
 // The item that gives the payer its plan now: active, or canceled but still running.
 SubscriptionItem* Instance::current_item(const std::string& subscription_id) {
-  for (auto& [id, item] : items_)
-    if (item.subscription_id == subscription_id && (item.status == "active" || item.status == "canceled")) return &item;
-  return nullptr;
+  const SubscriptionItem* found = std::as_const(*this).current_item(subscription_id);
+  return found ? &items_.mut(found->id) : nullptr;
 }
 
 const SubscriptionItem* Instance::current_item(const std::string& subscription_id) const {
@@ -268,8 +267,8 @@ const SubscriptionItem* Instance::current_item(const std::string& subscription_i
 }
 
 SubscriptionItem* Instance::upcoming_item(const std::string& subscription_id) {
-  for (auto& [id, item] : items_)
-    if (item.subscription_id == subscription_id && item.status == "upcoming") return &item;
+  for (const auto& [id, item] : items_)
+    if (item.subscription_id == subscription_id && item.status == "upcoming") return &items_.mut(id);
   return nullptr;
 }
 
@@ -298,7 +297,7 @@ SubscriptionItem& Instance::start_item(Subscription& sub, const Plan& plan, cons
   else if (!is_free(plan)) item.period_end = period_after(start, period);
   item.created_at = item.updated_at = now;
   if (free_trial) sub.had_free_trial = true;
-  SubscriptionItem& stored = items_.emplace(item.id, std::move(item)).first->second;
+  SubscriptionItem& stored = *items_.insert(item.id, std::move(item)).first;
   emit_item(upcoming ? "subscriptionItem.upcoming" : "subscriptionItem.active", stored);
   return stored;
 }
@@ -322,7 +321,7 @@ Subscription& Instance::ensure_subscription(const std::string& payer_type, const
   sub.status = "active";
   sub.active_at = now;
   sub.created_at = sub.updated_at = now;
-  Subscription& stored = subscriptions_.emplace(sub.id, std::move(sub)).first->second;
+  Subscription& stored = *subscriptions_.insert(sub.id, std::move(sub)).first;
   if (announce) emit_subscription("subscription.created", stored);
   if (plan) start_item(stored, *plan, "month", std::nullopt, false, now, false);
   if (announce) emit_subscription("subscription.active", stored);
@@ -334,8 +333,7 @@ void Instance::drop_billing_payer(const std::string& owner_id) {
   const Subscription* sub = subscription_of(owner_id);
   if (!sub) return;
   std::string id = sub->id;
-  for (auto it = items_.begin(); it != items_.end();)
-    it = it->second.subscription_id == id ? items_.erase(it) : std::next(it);
+  items_.erase_if([&](const std::string&, const SubscriptionItem& item) { return item.subscription_id == id; });
   subscriptions_.erase(id);
 }
 
@@ -469,10 +467,10 @@ Page<SubscriptionItem> Instance::list_subscription_items(const SubscriptionItemQ
 }
 
 const SubscriptionItem& Instance::cancel_subscription_item(const std::string& id, bool end_now) {
-  auto it = items_.find(id);
-  if (it == items_.end()) throw item_not_found(id);
-  SubscriptionItem& item = it->second;
-  Subscription& sub = subscriptions_.at(item.subscription_id);
+  SubscriptionItem* found = items_.find_mut(id);
+  if (!found) throw item_not_found(id);
+  SubscriptionItem& item = *found;
+  Subscription& sub = subscriptions_.mut(item.subscription_id);
   require_billing_enabled(sub.payer_type);
   const Plan& plan = plans_.at(item.plan_id);
   if (item.status == "canceled")
@@ -503,9 +501,9 @@ const SubscriptionItem& Instance::cancel_subscription_item(const std::string& id
 }
 
 const SubscriptionItem& Instance::extend_free_trial(const std::string& id, int64_t extend_to_ms) {
-  auto it = items_.find(id);
-  if (it == items_.end()) throw item_not_found(id);
-  SubscriptionItem& item = it->second;
+  SubscriptionItem* found = items_.find_mut(id);
+  if (!found) throw item_not_found(id);
+  SubscriptionItem& item = *found;
   const Subscription& sub = subscriptions_.at(item.subscription_id);
   require_billing_enabled(sub.payer_type);
   const Plan& plan = plans_.at(item.plan_id);
@@ -576,8 +574,10 @@ bool Instance::advance_subscription(Subscription& sub, int64_t now) {
 
 void Instance::advance_billing() {
   int64_t now = clock_.now_ms();
-  for (auto& [id, sub] : subscriptions_)
-    while (advance_subscription(sub, now)) {
+  std::vector<std::string> ids;
+  for (const auto& [id, sub] : subscriptions_) ids.push_back(id);
+  for (const auto& id : ids)
+    while (advance_subscription(subscriptions_.mut(id), now)) {
     }
 }
 
@@ -657,10 +657,10 @@ void Instance::apply_billing_claims(SessionClaims& c) const {
 
 void Instance::load_billing(const BillingState& state) {
   billing_ = state.settings;
-  for (auto f : state.features) { f.seq = next_seq(); features_.emplace(f.id, f); }
-  for (auto p : state.plans) { p.seq = next_seq(); plans_.emplace(p.id, p); }
-  for (auto s : state.subscriptions) { s.seq = next_seq(); subscriptions_.emplace(s.id, s); }
-  for (auto i : state.items) { i.seq = next_seq(); items_.emplace(i.id, i); }
+  for (auto f : state.features) { f.seq = next_seq(); features_.insert(f.id, f); }
+  for (auto p : state.plans) { p.seq = next_seq(); plans_.insert(p.id, p); }
+  for (auto s : state.subscriptions) { s.seq = next_seq(); subscriptions_.insert(s.id, s); }
+  for (auto i : state.items) { i.seq = next_seq(); items_.insert(i.id, i); }
   // Payers the state names without a subscription start on their default plan.
   for (const auto& [id, o] : organizations_) start_default_subscription("org", id, false);
   for (const auto& [id, u] : users_) start_default_subscription("user", id, false);

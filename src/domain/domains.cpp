@@ -55,8 +55,7 @@ std::string Instance::domain_default_role(const Organization& org) const {
 // --- queries
 
 const OrganizationDomain* Instance::find_organization_domain(const std::string& domain_id) const {
-  auto it = domains_.find(domain_id);
-  return it == domains_.end() ? nullptr : &it->second;
+  return domains_.get(domain_id);
 }
 
 const OrganizationDomain& Instance::get_organization_domain(const std::string& org_id,
@@ -69,7 +68,7 @@ const OrganizationDomain& Instance::get_organization_domain(const std::string& o
 
 OrganizationDomain& Instance::domain_ref(const std::string& org_id, const std::string& domain_id) {
   get_organization_domain(org_id, domain_id);
-  return domains_.at(domain_id);
+  return domains_.mut(domain_id);
 }
 
 int64_t Instance::domain_pending_invitations(const OrganizationDomain& d) const {
@@ -107,7 +106,7 @@ bool enrollment_wanted(const std::vector<std::string>& filters, const std::strin
   return !any_include || included;
 }
 
-Page<OrganizationDomain> select_domains(const std::map<std::string, OrganizationDomain>& all,
+Page<OrganizationDomain> select_domains(const PMap<std::string, OrganizationDomain>& all,
                                         const OrganizationDomainQuery& q, const ListWindow& w,
                                         const std::optional<std::string>& only_org) {
   require_enrollment_filter(q.enrollment_modes);
@@ -161,7 +160,7 @@ ClerkError domains_not_enabled() {
 
 namespace {
 
-void require_not_sso_domain(const std::map<std::string, EnterpriseConnection>& connections, const std::string& org_id,
+void require_not_sso_domain(const PMap<std::string, EnterpriseConnection>& connections, const std::string& org_id,
                             const std::string& name) {
   for (const auto& [id, c] : connections)
     if (c.organization_id == org_id && std::find(c.domains.begin(), c.domains.end(), name) != c.domains.end())
@@ -237,7 +236,7 @@ const OrganizationDomain& Instance::create_organization_domain(const std::string
   if (in.verified) d.affiliation = DomainVerification{"verified", "admin", std::nullopt};
   else d.affiliation = DomainVerification{"unverified", "email_code", std::nullopt};
   d.created_at = d.updated_at = now;
-  const OrganizationDomain& stored = domains_.emplace(d.id, std::move(d)).first->second;
+  const OrganizationDomain& stored = *domains_.insert(d.id, std::move(d)).first;
   emit(DomainEvent("organizationDomain.created", "organization_domain", stored.id, stored.organization_id));
   enroll_domain(stored);
   return stored;
@@ -289,9 +288,9 @@ const OrganizationDomain& Instance::verify_domain_ownership(const std::string& o
 }
 
 const OrganizationDomain& Instance::verify_domain_affiliation(const std::string& domain_id) {
-  auto it = domains_.find(domain_id);
-  if (it == domains_.end()) throw ClerkError::not_found("organization_domain", domain_id);
-  OrganizationDomain& d = it->second;
+  OrganizationDomain* found = domains_.find_mut(domain_id);
+  if (!found) throw ClerkError::not_found("organization_domain", domain_id);
+  OrganizationDomain& d = *found;
   if (d.verified()) return d;
   require_domain_verifiable(d);
   d.affiliation = DomainVerification{"verified", "email_code", std::nullopt};
@@ -319,7 +318,7 @@ void Instance::offer_membership(const OrganizationDomain& d, const User& u, cons
     inv.organization_domain_id = d.id;
     inv.expires_at = now + 30 * kDayMs;
     inv.created_at = inv.updated_at = now;
-    const Invitation& stored = invitations_.emplace(inv.id, std::move(inv)).first->second;
+    const Invitation& stored = *invitations_.insert(inv.id, std::move(inv)).first;
     emit(DomainEvent("organizationInvitation.created", "organization_invitation", stored.id, org.id, std::nullopt));
   } else if (d.enrollment_mode == "automatic_suggestion") {
     for (const auto& [id, s] : suggestions_)
@@ -331,7 +330,7 @@ void Instance::offer_membership(const OrganizationDomain& d, const User& u, cons
     s.organization_domain_id = d.id;
     s.user_id = u.id;
     s.created_at = s.updated_at = now;
-    suggestions_.emplace(s.id, std::move(s));
+    suggestions_.insert(s.id, std::move(s));
   }
 }
 
@@ -369,16 +368,19 @@ void Instance::enroll_user_by_domains(const std::string& user_id) {
 
 void Instance::drop_pending_enrollment(const OrganizationDomain& d) {
   int64_t now = clock_.now_ms();
-  for (auto& [id, inv] : invitations_)
-    if (inv.organization_domain_id == d.id && invitation_status(inv) == "pending") {
-      inv.status = "revoked";
-      inv.updated_at = now;
-      emit(DomainEvent("organizationInvitation.revoked", "organization_invitation", inv.id, inv.organization_id,
-                       std::nullopt));
-    }
-  for (auto it = suggestions_.begin(); it != suggestions_.end();)
-    it = it->second.organization_domain_id == d.id && it->second.status == "pending" ? suggestions_.erase(it)
-                                                                                     : std::next(it);
+  invitations_.update_if(
+      [&](const std::string&, const Invitation& inv) {
+        return inv.organization_domain_id == d.id && invitation_status(inv) == "pending";
+      },
+      [&](Invitation& inv) {
+        inv.status = "revoked";
+        inv.updated_at = now;
+        emit(DomainEvent("organizationInvitation.revoked", "organization_invitation", inv.id, inv.organization_id,
+                         std::nullopt));
+      });
+  suggestions_.erase_if([&](const std::string&, const OrganizationSuggestion& s) {
+    return s.organization_domain_id == d.id && s.status == "pending";
+  });
 }
 
 // --- suggestions
@@ -394,9 +396,9 @@ Page<OrganizationSuggestion> Instance::list_user_suggestions(const std::string& 
 }
 
 const OrganizationSuggestion& Instance::accept_suggestion(const std::string& suggestion_id) {
-  auto it = suggestions_.find(suggestion_id);
-  if (it == suggestions_.end()) throw ClerkError::not_found("organization_suggestion", suggestion_id);
-  OrganizationSuggestion& s = it->second;
+  OrganizationSuggestion* found = suggestions_.find_mut(suggestion_id);
+  if (!found) throw ClerkError::not_found("organization_suggestion", suggestion_id);
+  OrganizationSuggestion& s = *found;
   if (s.status == "accepted")
     throw ClerkError(400, "organization_suggestion_already_accepted", "suggestion already accepted",
                      "Organization suggestion '" + s.id + "' was accepted already.");
@@ -410,31 +412,27 @@ const OrganizationSuggestion& Instance::accept_suggestion(const std::string& sug
 // --- cascades and state
 
 void Instance::drop_sso_organization(const std::string& org_id) {
-  for (auto it = domains_.begin(); it != domains_.end();)
-    it = it->second.organization_id == org_id ? domains_.erase(it) : std::next(it);
-  for (auto it = suggestions_.begin(); it != suggestions_.end();)
-    it = it->second.organization_id == org_id ? suggestions_.erase(it) : std::next(it);
+  domains_.erase_if([&](const std::string&, const OrganizationDomain& d) { return d.organization_id == org_id; });
+  suggestions_.erase_if([&](const std::string&, const OrganizationSuggestion& s) { return s.organization_id == org_id; });
   // A connection of a deleted organization stops signing anyone in; it no longer names it.
-  for (auto& [id, c] : connections_)
-    if (c.organization_id == org_id) {
-      c.organization_id.reset();
-      c.active = false;
-      c.updated_at = clock_.now_ms();
-    }
+  connections_.update_if([&](const std::string&, const EnterpriseConnection& c) { return c.organization_id == org_id; },
+                         [&](EnterpriseConnection& c) {
+                           c.organization_id.reset();
+                           c.active = false;
+                           c.updated_at = clock_.now_ms();
+                         });
 }
 
 void Instance::drop_sso_user(const std::string& user_id) {
-  for (auto it = suggestions_.begin(); it != suggestions_.end();)
-    it = it->second.user_id == user_id ? suggestions_.erase(it) : std::next(it);
-  for (auto it = accounts_.begin(); it != accounts_.end();)
-    it = it->second.user_id == user_id ? accounts_.erase(it) : std::next(it);
+  suggestions_.erase_if([&](const std::string&, const OrganizationSuggestion& s) { return s.user_id == user_id; });
+  accounts_.erase_if([&](const std::string&, const EnterpriseAccount& a) { return a.user_id == user_id; });
 }
 
 void Instance::load_sso(const SsoState& state) {
-  for (auto d : state.domains) { d.seq = next_seq(); domains_.emplace(d.id, d); }
-  for (auto s : state.suggestions) { s.seq = next_seq(); suggestions_.emplace(s.id, s); }
-  for (auto c : state.connections) { c.seq = next_seq(); connections_.emplace(c.id, c); }
-  for (auto a : state.accounts) { a.seq = next_seq(); accounts_.emplace(a.id, a); }
+  for (auto d : state.domains) { d.seq = next_seq(); domains_.insert(d.id, d); }
+  for (auto s : state.suggestions) { s.seq = next_seq(); suggestions_.insert(s.id, s); }
+  for (auto c : state.connections) { c.seq = next_seq(); connections_.insert(c.id, c); }
+  for (auto a : state.accounts) { a.seq = next_seq(); accounts_.insert(a.id, a); }
 }
 
 SsoState Instance::sso_snapshot() const {

@@ -119,28 +119,50 @@ RoleSet default_role_set(IdGenerator& ids, int64_t now_ms, const std::vector<Rol
 
 // --- construction and snapshot
 
-Instance::Instance(const InstanceState& state, ClockMode mode)
-    : info_(state.info),
-      settings_(state.settings),
+Instance::Instance(InstanceState state, ClockMode mode)
+    : info_(std::move(state.info)),
+      settings_(std::move(state.settings)),
       clock_(mode, state.clock_ms),
       ids_(state.seed, state.id_counter),
       traces_(state.seed ^ 0x7472616365ULL),
       event_ids_(state.seed ^ 0x6576656e74ULL) {
   // Insertion order is rebuilt from the order of the state's lists.
-  for (auto p : state.permissions) { p.seq = next_seq(); permissions_.emplace(p.id, p); }
-  for (auto r : state.roles) { r.seq = next_seq(); roles_.emplace(r.id, r); }
-  for (auto rs : state.role_sets) { rs.seq = next_seq(); role_sets_.emplace(rs.id, rs); }
-  for (auto u : state.users) { u.seq = next_seq(); insert_user(u); }
-  for (auto o : state.organizations) { o.seq = next_seq(); organizations_.emplace(o.id, o); }
-  for (auto m : state.memberships) {
-    m.seq = next_seq();
-    insert_membership(m);
-  }
-  for (auto inv : state.invitations) { inv.seq = next_seq(); invitations_.emplace(inv.id, inv); }
-  for (auto se : state.sessions) { se.seq = next_seq(); sessions_.emplace(se.id, se); }
-  endpoints_ = state.webhook_endpoints;
+  for (auto& p : state.permissions) { p.seq = next_seq(); permissions_.insert(p.id, std::move(p)); }
+  for (auto& r : state.roles) { r.seq = next_seq(); roles_.insert(r.id, std::move(r)); }
+  for (auto& rs : state.role_sets) { rs.seq = next_seq(); role_sets_.insert(rs.id, std::move(rs)); }
+  for (auto& u : state.users) { u.seq = next_seq(); insert_user(std::move(u)); }
+  for (auto& o : state.organizations) { o.seq = next_seq(); organizations_.insert(o.id, std::move(o)); }
+  for (auto& m : state.memberships) { m.seq = next_seq(); insert_membership(std::move(m)); }
+  for (auto& inv : state.invitations) { inv.seq = next_seq(); invitations_.insert(inv.id, std::move(inv)); }
+  for (auto& se : state.sessions) { se.seq = next_seq(); sessions_.insert(se.id, std::move(se)); }
+  endpoints_ = std::move(state.webhook_endpoints);
   load_billing(state.billing);
   load_sso(state.sso);
+  origin_ = std::make_shared<const Instance>(*this);
+}
+
+Instance Instance::fresh() const {
+  Instance out(*origin_);
+  out.origin_ = origin_;
+  return out;
+}
+
+Instance Instance::fresh_for_key(const std::string& secret_key) const {
+  Instance out(*origin_);
+  out.info_.secret_key = secret_key;
+  out.origin_ = std::make_shared<const Instance>(out);
+  return out;
+}
+
+bool Instance::same_state(const Instance& o) const {
+  return info_ == o.info_ && settings_ == o.settings_ && clock_.now_ms() == o.clock_.now_ms() &&
+         clock_.mode() == o.clock_.mode() && ids_.counter() == o.ids_.counter() && permissions_ == o.permissions_ &&
+         roles_ == o.roles_ && role_sets_ == o.role_sets_ && users_ == o.users_ &&
+         organizations_ == o.organizations_ && memberships_ == o.memberships_ && invitations_ == o.invitations_ &&
+         sessions_ == o.sessions_ && endpoints_ == o.endpoints_ && billing_ == o.billing_ &&
+         features_ == o.features_ && plans_ == o.plans_ && subscriptions_ == o.subscriptions_ && items_ == o.items_ &&
+         domains_ == o.domains_ && suggestions_ == o.suggestions_ && connections_ == o.connections_ &&
+         accounts_ == o.accounts_;
 }
 
 namespace {

@@ -5,9 +5,11 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/pmap.hpp"
 #include "domain/model.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -199,7 +201,20 @@ class Instance {
  public:
   // Builds the instance from a state (a loaded fixture or a dump). The id generator
   // continues from state.id_counter; the clock starts at state.clock_ms when frozen.
-  Instance(const InstanceState& state, ClockMode mode);
+  Instance(InstanceState state, ClockMode mode);
+  // Copies are cheap: an instance and its copies share every object neither has
+  // changed since (see core/pmap.hpp). A reset is a copy of the instance as built.
+  Instance(const Instance&) = default;
+  Instance& operator=(const Instance&) = default;
+  // The instance as it was built from its state, before any request: what a reset
+  // returns to. Costs nothing, whatever the size of the instance.
+  Instance fresh() const;
+  // A fresh instance answering to another secret key (automatic tenancy): the key
+  // becomes part of what it was built from, so its resets keep it.
+  Instance fresh_for_key(const std::string& secret_key) const;
+  // Whether this instance holds the same state as `other` (a copy taken earlier):
+  // what a refused request must leave as it was. Costs what differs.
+  bool same_state(const Instance& other) const;
 
   // --- the instance itself
   const InstanceInfo& info() const { return info_; }
@@ -269,8 +284,9 @@ class Instance {
   // Events since the last call, in order; the caller renders them and hands them
   // back to record_event, which keeps the instance's event log.
   std::vector<DomainEvent> take_events();
-  void record_event(Json rendered) { event_log_.push_back(std::move(rendered)); }
-  const std::vector<Json>& event_log() const { return event_log_; }
+  void record_event(Json rendered) { event_log_.insert(logged_events_++, std::move(rendered)); }
+  // Oldest first, keyed by position in the log.
+  const PMap<uint64_t, Json>& event_log() const { return event_log_; }
   void clear_event_log() { event_log_.clear(); }
   // Event ids ("msg_..."), from their own seeded stream so they never move resource ids.
   std::string next_event_id() { return event_ids_.next("msg"); }
@@ -414,7 +430,7 @@ class Instance {
 
  private:
   using MembershipKey = std::pair<std::string, std::string>;  // (organization id, user id)
-  using MembershipMap = std::map<MembershipKey, Membership>;
+  using MembershipMap = PMap<MembershipKey, Membership>;
 
   User& user_ref(const std::string& id);
   Organization& organization_ref(const std::string& id_or_slug);
@@ -424,6 +440,7 @@ class Instance {
   bool role_grants(const std::string& role, const std::string& permission) const;
   Role& role_ref_by_id(const std::string& id);
   RoleSet& role_set_ref(const std::string& key_or_id);
+  void demote_initial_role_set(int64_t now);
   const RoleSet* find_role_set(const std::string& key_or_id) const;
   const RoleSet& role_set_of(const Organization& org) const;
   void require_role_in_set(const Organization& org, const std::string& role) const;
@@ -441,7 +458,7 @@ class Instance {
   uint64_t next_seq() { return ++seq_; }
   // Every change to memberships_ goes through these two, which keep member_order_.
   const Membership& insert_membership(Membership m);
-  MembershipMap::iterator erase_membership(MembershipMap::iterator it);
+  void erase_membership(const MembershipKey& key);
   // Users enter and leave users_ through these two, which keep users_by_email_.
   const User& insert_user(User u);
   void erase_user(const std::string& id);
@@ -454,20 +471,22 @@ class Instance {
   IdGenerator event_ids_;
   uint64_t seq_ = 0;
 
-  std::map<std::string, Permission> permissions_;  // by id
-  std::map<std::string, Role> roles_;              // by id
-  std::map<std::string, RoleSet> role_sets_;       // by id
-  std::map<std::string, User> users_;              // by id
-  std::map<std::string, std::set<std::string>> users_by_email_;  // lowercased address -> user ids
-  std::map<std::string, Organization> organizations_;  // by id
+  PMap<std::string, Permission> permissions_;  // by id
+  PMap<std::string, Role> roles_;              // by id
+  PMap<std::string, RoleSet> role_sets_;       // by id
+  PMap<std::string, User> users_;              // by id
+  PMap<std::string, std::set<std::string>> users_by_email_;  // lowercased address -> user ids
+  PMap<std::string, Organization> organizations_;  // by id
   MembershipMap memberships_;
   // Each organization's members by (created_at, insertion order, user id): the
   // unfiltered membership list of an organization pages through it without sorting.
-  std::map<std::string, std::set<std::tuple<int64_t, uint64_t, std::string>>> member_order_;
-  std::map<std::string, Session> sessions_;  // by id
-  std::map<std::string, Invitation> invitations_;  // by id
+  PMap<std::string, PSet<std::tuple<int64_t, uint64_t, std::string>>> member_order_;
+  PMap<std::string, Session> sessions_;  // by id
+  PMap<std::string, Invitation> invitations_;  // by id
   std::vector<DomainEvent> events_;
-  std::vector<Json> event_log_;
+  PMap<uint64_t, Json> event_log_;
+  uint64_t logged_events_ = 0;
+  std::shared_ptr<const Instance> origin_;  // this instance as built (see fresh())
   std::vector<WebhookEndpoint> endpoints_;
 
   void emit(DomainEvent e) { events_.push_back(std::move(e)); }
@@ -480,10 +499,10 @@ class Instance {
 
   // billing (billing.cpp)
   BillingSettings billing_;
-  std::map<std::string, Feature> features_;              // by id
-  std::map<std::string, Plan> plans_;                    // by id
-  std::map<std::string, Subscription> subscriptions_;    // by id
-  std::map<std::string, SubscriptionItem> items_;        // by id
+  PMap<std::string, Feature> features_;              // by id
+  PMap<std::string, Plan> plans_;                    // by id
+  PMap<std::string, Subscription> subscriptions_;    // by id
+  PMap<std::string, SubscriptionItem> items_;        // by id
   void load_billing(const BillingState& state);
   BillingState billing_snapshot() const;
   Subscription& ensure_subscription(const std::string& payer_type, const std::string& owner_id, bool announce);
@@ -504,10 +523,10 @@ class Instance {
   bool advance_subscription(Subscription& sub, int64_t now);
 
   // verified domains and enterprise SSO (domains.cpp, sso.cpp)
-  std::map<std::string, OrganizationDomain> domains_;          // by id
-  std::map<std::string, OrganizationSuggestion> suggestions_;  // by id
-  std::map<std::string, EnterpriseConnection> connections_;    // by id
-  std::map<std::string, EnterpriseAccount> accounts_;          // by id
+  PMap<std::string, OrganizationDomain> domains_;          // by id
+  PMap<std::string, OrganizationSuggestion> suggestions_;  // by id
+  PMap<std::string, EnterpriseConnection> connections_;    // by id
+  PMap<std::string, EnterpriseAccount> accounts_;          // by id
   void load_sso(const SsoState& state);
   SsoState sso_snapshot() const;
   OrganizationDomain& domain_ref(const std::string& org_id, const std::string& domain_id);

@@ -122,7 +122,7 @@ std::vector<const Invitation*> Instance::create_invitations(const std::string& o
     inv.redirect_url = in[i].redirect_url;
     inv.expires_at = now + in[i].expires_in_days.value_or(30) * kDayMs;
     inv.created_at = inv.updated_at = now;
-    const Invitation& stored = invitations_.emplace(inv.id, std::move(inv)).first->second;
+    const Invitation& stored = *invitations_.insert(inv.id, std::move(inv)).first;
     emit(invitation_event("organizationInvitation.created", stored));
     out.push_back(&stored);
   }
@@ -130,8 +130,7 @@ std::vector<const Invitation*> Instance::create_invitations(const std::string& o
 }
 
 const Invitation* Instance::find_invitation(const std::string& invitation_id) const {
-  auto it = invitations_.find(invitation_id);
-  return it == invitations_.end() ? nullptr : &it->second;
+  return invitations_.get(invitation_id);
 }
 
 const Invitation& Instance::get_invitation(const std::string& org_id, const std::string& invitation_id) const {
@@ -215,12 +214,11 @@ const Invitation& Instance::revoke_invitation(const std::string& org_id, const s
                                               const std::optional<std::string>& requesting_user_id) {
   const Organization& org = get_organization(org_id);
   if (requesting_user_id) require_member_manager(org, *requesting_user_id);
-  auto it = invitations_.find(invitation_id);
-  if (it == invitations_.end() || it->second.organization_id != org.id ||
-      invitation_status(it->second) != "pending")
+  const Invitation* found = invitations_.get(invitation_id);
+  if (!found || found->organization_id != org.id || invitation_status(*found) != "pending")
     throw ClerkError(404, "organization_invitation_not_pending", "not pending",
                      "Invitation '" + invitation_id + "' is not a pending invitation of this organization.");
-  Invitation& inv = it->second;
+  Invitation& inv = invitations_.mut(invitation_id);
   inv.status = "revoked";
   inv.updated_at = clock_.now_ms();
   emit(invitation_event("organizationInvitation.revoked", inv));
@@ -228,9 +226,9 @@ const Invitation& Instance::revoke_invitation(const std::string& org_id, const s
 }
 
 Acceptance Instance::accept_invitation(const std::string& invitation_id, const std::optional<std::string>& user_id) {
-  auto it = invitations_.find(invitation_id);
-  if (it == invitations_.end()) throw ClerkError::not_found("invitation", invitation_id);
-  Invitation& inv = it->second;
+  Invitation* found = invitations_.find_mut(invitation_id);
+  if (!found) throw ClerkError::not_found("invitation", invitation_id);
+  Invitation& inv = *found;
   std::string status = invitation_status(inv);
   if (status == "accepted")
     throw ClerkError(400, "organization_invitation_already_accepted", "invitation has already been accepted",

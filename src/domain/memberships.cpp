@@ -22,11 +22,11 @@ const Membership* Instance::find_membership(const std::string& org_id, const std
 }
 
 Membership& Instance::membership_ref(const std::string& org_id, const std::string& user_id) {
-  auto it = memberships_.find(MembershipKey{org_id, user_id});
-  if (it == memberships_.end())
+  Membership* m = memberships_.find_mut(MembershipKey{org_id, user_id});
+  if (!m)
     throw ClerkError(404, "resource_not_found", "not found",
                      "User '" + user_id + "' is not a member of organization '" + org_id + "'.");
-  return it->second;
+  return *m;
 }
 
 // Clerk keeps at least one member able to manage members while the organization
@@ -108,7 +108,7 @@ Membership Instance::remove_membership(const std::string& org_id, const std::str
   const Organization& org = get_organization(org_id);
   Membership removed = membership_ref(org.id, user_id);
   require_membership_manager_remains(removed, nullptr);
-  erase_membership(memberships_.find(MembershipKey{org.id, user_id}));
+  erase_membership(MembershipKey{org.id, user_id});
   clear_active_organization(org.id, user_id);
   // The payload is the whole membership, rendered from this copy.
   DomainEvent e("organizationMembership.deleted", "organization_membership", removed.id, org.id, user_id);
@@ -135,19 +135,20 @@ SortValue membership_sort_value(const Instance& inst, const Membership& m, const
 }  // namespace
 
 const Membership& Instance::insert_membership(Membership m) {
-  auto [it, inserted] = memberships_.emplace(MembershipKey{m.organization_id, m.user_id}, std::move(m));
-  if (inserted) member_order_[it->second.organization_id].emplace(it->second.created_at, it->second.seq, it->second.user_id);
-  return it->second;
+  MembershipKey key{m.organization_id, m.user_id};
+  auto [stored, inserted] = memberships_.insert(key, std::move(m));
+  if (inserted) member_order_[key.first].insert({stored->created_at, stored->seq, key.second});
+  return *stored;
 }
 
-Instance::MembershipMap::iterator Instance::erase_membership(MembershipMap::iterator it) {
-  const Membership& m = it->second;
-  auto order = member_order_.find(m.organization_id);
-  if (order != member_order_.end()) {
-    order->second.erase(std::make_tuple(m.created_at, m.seq, m.user_id));
-    if (order->second.empty()) member_order_.erase(order);
+void Instance::erase_membership(const MembershipKey& key) {
+  const Membership* m = memberships_.get(key);
+  if (!m) return;
+  if (auto* order = member_order_.find_mut(key.first)) {
+    order->erase(std::make_tuple(m->created_at, m->seq, m->user_id));
+    if (order->empty()) member_order_.erase(key.first);
   }
-  return memberships_.erase(it);
+  memberships_.erase(key);
 }
 
 Page<Membership> Instance::list_memberships(const std::string& org_id, const MembershipQuery& q,
@@ -162,18 +163,18 @@ Page<Membership> Instance::list_memberships(const std::string& org_id, const Mem
     // The same page the sort below gives: created_at, ties by insertion order, both
     // reversed for descending; only the requested window is visited.
     Page<Membership> page;
-    auto found = member_order_.find(org.id);
-    if (found == member_order_.end()) return page;
-    page.total_count = static_cast<int64_t>(found->second.size());
+    const auto* members = member_order_.get(org.id);
+    if (!members) return page;
+    page.total_count = static_cast<int64_t>(members->size());
     auto take = [&](auto first, auto last) {
       for (int64_t skip = w.offset; skip > 0 && first != last; --skip) ++first;
       for (; first != last && static_cast<int64_t>(page.items.size()) < w.limit; ++first)
         page.items.push_back(&memberships_.at(MembershipKey{org.id, std::get<2>(*first)}));
     };
     if (order.descending)
-      take(found->second.rbegin(), found->second.rend());
+      take(members->rbegin(), members->rend());
     else
-      take(found->second.begin(), found->second.end());
+      take(members->begin(), members->end());
     return page;
   }
   std::vector<const Membership*> items;

@@ -81,7 +81,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
   o.role_set_key = set->key;
   o.created_at = in.created_at.value_or(now);
   o.updated_at = now;
-  const Organization& stored = organizations_.emplace(o.id, std::move(o)).first->second;
+  const Organization& stored = *organizations_.insert(o.id, std::move(o)).first;
   emit(DomainEvent("organization.created", "organization", stored.id, stored.id, std::nullopt));
   if (in.created_by) {
     Membership m;
@@ -99,8 +99,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
 }
 
 const Organization* Instance::find_organization(const std::string& id_or_slug) const {
-  auto it = organizations_.find(id_or_slug);
-  if (it != organizations_.end()) return &it->second;
+  if (const Organization* o = organizations_.get(id_or_slug)) return o;
   for (const auto& [id, o] : organizations_)
     if (o.slug == id_or_slug) return &o;
   return nullptr;
@@ -112,7 +111,7 @@ const Organization& Instance::get_organization(const std::string& id_or_slug) co
 }
 
 Organization& Instance::organization_ref(const std::string& id_or_slug) {
-  return const_cast<Organization&>(get_organization(id_or_slug));
+  return organizations_.mut(get_organization(id_or_slug).id);
 }
 
 int64_t Instance::members_count(const std::string& org_id) const {
@@ -191,10 +190,10 @@ const Organization& Instance::update_organization(const std::string& id, const O
 
 Organization Instance::delete_organization(const std::string& id) {
   Organization removed = get_organization(id);
-  for (auto it = memberships_.begin(); it != memberships_.end();)
-    it = it->second.organization_id == removed.id ? erase_membership(it) : std::next(it);
-  for (auto it = invitations_.begin(); it != invitations_.end();)
-    it = it->second.organization_id == removed.id ? invitations_.erase(it) : std::next(it);
+  std::vector<MembershipKey> members;
+  for (const Membership* m : members_of(removed.id)) members.emplace_back(m->organization_id, m->user_id);
+  for (const auto& key : members) erase_membership(key);
+  invitations_.erase_if([&](const std::string&, const Invitation& inv) { return inv.organization_id == removed.id; });
   organizations_.erase(removed.id);
   drop_billing_payer(removed.id);
   drop_sso_organization(removed.id);

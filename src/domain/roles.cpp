@@ -188,11 +188,11 @@ const Permission& Instance::create_permission(const NewPermission& in) {
   p.type = "custom";
   p.created_at = p.updated_at = clock_.now_ms();
   emit(DomainEvent("permission.created", "permission", p.id));
-  return permissions_.emplace(p.id, std::move(p)).first->second;
+  return *permissions_.insert(p.id, std::move(p)).first;
 }
 
 const Permission& Instance::update_permission(const std::string& id, const PermissionPatch& patch) {
-  Permission& stored = const_cast<Permission&>(get_permission(id));
+  Permission& stored = permissions_.mut(get_permission(id).id);
   if (stored.type == "system") throw system_permission_not_modifiable(stored);
   Permission p = stored;
   if (patch.name) {
@@ -208,7 +208,8 @@ const Permission& Instance::update_permission(const std::string& id, const Permi
   }
   // --- commit: roles refer to permissions by key, so a new key follows into them
   if (p.key != stored.key)
-    for (auto& [rid, role] : roles_) std::replace(role.permissions.begin(), role.permissions.end(), stored.key, p.key);
+    roles_.update_if([&](const std::string&, const Role& role) { return contains(role.permissions, stored.key); },
+                     [&](Role& role) { std::replace(role.permissions.begin(), role.permissions.end(), stored.key, p.key); });
   p.updated_at = clock_.now_ms();
   stored = std::move(p);
   emit(DomainEvent("permission.updated", "permission", stored.id));
@@ -218,12 +219,12 @@ const Permission& Instance::update_permission(const std::string& id, const Permi
 Permission Instance::delete_permission(const std::string& id) {
   Permission removed = get_permission(id);
   if (removed.type == "system") throw system_permission_not_modifiable(removed);
-  for (auto& [rid, role] : roles_) {
-    auto before = role.permissions.size();
-    role.permissions.erase(std::remove(role.permissions.begin(), role.permissions.end(), removed.key),
-                           role.permissions.end());
-    if (role.permissions.size() != before) role.updated_at = clock_.now_ms();
-  }
+  roles_.update_if([&](const std::string&, const Role& role) { return contains(role.permissions, removed.key); },
+                   [&](Role& role) {
+                     role.permissions.erase(std::remove(role.permissions.begin(), role.permissions.end(), removed.key),
+                                            role.permissions.end());
+                     role.updated_at = clock_.now_ms();
+                   });
   permissions_.erase(id);
   DomainEvent deleted("permission.deleted", "permission", removed.id);
   deleted.deleted = Json{{"object", "permission"}, {"id", removed.id}, {"deleted", true}};
@@ -245,7 +246,7 @@ const Role& Instance::get_role_by_id(const std::string& id) const {
   return it->second;
 }
 
-Role& Instance::role_ref_by_id(const std::string& id) { return const_cast<Role&>(get_role_by_id(id)); }
+Role& Instance::role_ref_by_id(const std::string& id) { return roles_.mut(get_role_by_id(id).id); }
 
 std::vector<std::string> Instance::role_permissions(const std::string& key) const {
   const Role* r = find_role(key);
@@ -317,7 +318,7 @@ const Role& Instance::create_role(const NewRole& in) {
     initial.updated_at = now;
   }
   emit(DomainEvent("role.created", "role", r.id));
-  return roles_.emplace(r.id, std::move(r)).first->second;
+  return *roles_.insert(r.id, std::move(r)).first;
 }
 
 const Role& Instance::update_role(const std::string& id, const RolePatch& patch) {
@@ -343,15 +344,19 @@ const Role& Instance::update_role(const std::string& id, const RolePatch& patch)
                            "org:sys_profile:delete.");
   // --- commit: a new key follows into role sets, memberships and settings
   if (r.key != stored.key) {
-    for (auto& [sid, set] : role_sets_) {
-      std::replace(set.roles.begin(), set.roles.end(), stored.key, r.key);
-      if (set.default_role == stored.key) set.default_role = r.key;
-      if (set.creator_role == stored.key) set.creator_role = r.key;
-    }
-    for (auto& [mk, m] : memberships_)
-      if (m.role == stored.key) m.role = r.key;
-    for (auto& [iid, inv] : invitations_)
-      if (inv.role == stored.key) inv.role = r.key;
+    role_sets_.update_if(
+        [&](const std::string&, const RoleSet& set) {
+          return contains(set.roles, stored.key) || set.default_role == stored.key || set.creator_role == stored.key;
+        },
+        [&](RoleSet& set) {
+          std::replace(set.roles.begin(), set.roles.end(), stored.key, r.key);
+          if (set.default_role == stored.key) set.default_role = r.key;
+          if (set.creator_role == stored.key) set.creator_role = r.key;
+        });
+    memberships_.update_if([&](const MembershipKey&, const Membership& m) { return m.role == stored.key; },
+                           [&](Membership& m) { m.role = r.key; });
+    invitations_.update_if([&](const std::string&, const Invitation& inv) { return inv.role == stored.key; },
+                           [&](Invitation& inv) { inv.role = r.key; });
     if (settings_.domains_default_role == stored.key) settings_.domains_default_role = r.key;
   }
   r.updated_at = clock_.now_ms();
@@ -379,11 +384,11 @@ Role Instance::delete_role(const std::string& id) {
       throw ClerkError(422, "organization_role_exists_in_invitations", "role exists in pending organization invitations",
                        removed.key + " is offered by pending invitations; revoke them first.");
   int64_t now = clock_.now_ms();
-  for (auto& [sid, set] : role_sets_) {
-    auto before = set.roles.size();
-    set.roles.erase(std::remove(set.roles.begin(), set.roles.end(), removed.key), set.roles.end());
-    if (set.roles.size() != before) set.updated_at = now;
-  }
+  role_sets_.update_if([&](const std::string&, const RoleSet& set) { return contains(set.roles, removed.key); },
+                       [&](RoleSet& set) {
+                         set.roles.erase(std::remove(set.roles.begin(), set.roles.end(), removed.key), set.roles.end());
+                         set.updated_at = now;
+                       });
   roles_.erase(id);
   DomainEvent deleted("role.deleted", "role", removed.id);
   deleted.deleted = Json{{"object", "role"}, {"id", removed.id}, {"slug", nullptr}, {"deleted", true}};
@@ -437,7 +442,18 @@ const RoleSet& Instance::get_role_set(const std::string& key_or_id) const {
   throw ClerkError::not_found("role set", key_or_id);
 }
 
-RoleSet& Instance::role_set_ref(const std::string& key_or_id) { return const_cast<RoleSet&>(get_role_set(key_or_id)); }
+// One role set is the initial one: making another initial turns the old one custom.
+void Instance::demote_initial_role_set(int64_t now) {
+  role_sets_.update_if([](const std::string&, const RoleSet& set) { return set.type == "initial"; },
+                       [&](RoleSet& set) {
+                         set.type = "custom";
+                         set.updated_at = now;
+                       });
+}
+
+RoleSet& Instance::role_set_ref(const std::string& key_or_id) {
+  return role_sets_.mut(get_role_set(key_or_id).id);
+}
 
 const RoleSet& Instance::role_set_of(const Organization& org) const {
   if (org.role_set_key)
@@ -511,9 +527,7 @@ const RoleSet& Instance::create_role_set(const NewRoleSet& in) {
                      "This instance already has " + std::to_string(settings_.max_role_sets_allowed) + " role sets.");
   // --- commit
   int64_t now = clock_.now_ms();
-  if (type == "initial")
-    for (auto& [id, other] : role_sets_)
-      if (other.type == "initial") { other.type = "custom"; other.updated_at = now; }
+  if (type == "initial") demote_initial_role_set(now);
   RoleSet set;
   set.id = ids_.next("rs");
   set.seq = next_seq();
@@ -525,7 +539,7 @@ const RoleSet& Instance::create_role_set(const NewRoleSet& in) {
   set.default_role = in.default_role_key;
   set.creator_role = in.creator_role_key;
   set.created_at = set.updated_at = now;
-  return role_sets_.emplace(set.id, std::move(set)).first->second;
+  return *role_sets_.insert(set.id, std::move(set)).first;
 }
 
 const RoleSet& Instance::update_role_set(const std::string& key_or_id, const RoleSetPatch& patch) {
@@ -559,12 +573,10 @@ const RoleSet& Instance::update_role_set(const std::string& key_or_id, const Rol
   }
   // --- commit
   int64_t now = clock_.now_ms();
-  if (set.type == "initial" && stored.type != "initial")
-    for (auto& [id, other] : role_sets_)
-      if (other.type == "initial") { other.type = "custom"; other.updated_at = now; }
+  if (set.type == "initial" && stored.type != "initial") demote_initial_role_set(now);
   if (set.key != stored.key)
-    for (auto& [oid, org] : organizations_)
-      if (org.role_set_key == stored.key) org.role_set_key = set.key;
+    organizations_.update_if([&](const std::string&, const Organization& org) { return org.role_set_key == stored.key; },
+                             [&](Organization& org) { org.role_set_key = set.key; });
   set.updated_at = now;
   stored = std::move(set);
   return stored;
@@ -613,20 +625,24 @@ const RoleSet& Instance::replace_role_in_role_set(const std::string& key_or_id, 
   if (set.default_role == role_key) set.default_role = to_role_key;
   if (set.creator_role == role_key) set.creator_role = to_role_key;
   set.updated_at = now;
-  for (auto& [mk, m] : memberships_) {
-    if (m.role != role_key) continue;
-    auto org = organizations_.find(m.organization_id);
-    if (org == organizations_.end() || role_set_of(org->second).id != set.id) continue;
-    m.role = to_role_key;
-    m.updated_at = now;
-  }
-  for (auto& [iid, inv] : invitations_) {  // pending invitations offer the replacement instead
-    if (inv.role != role_key || invitation_status(inv) != "pending") continue;
-    auto org = organizations_.find(inv.organization_id);
-    if (org == organizations_.end() || role_set_of(org->second).id != set.id) continue;
-    inv.role = to_role_key;
-    inv.updated_at = now;
-  }
+  auto uses_set = [&](const std::string& org_id) {
+    const Organization* org = organizations_.get(org_id);
+    return org && role_set_of(*org).id == set.id;
+  };
+  memberships_.update_if(
+      [&](const MembershipKey&, const Membership& m) { return m.role == role_key && uses_set(m.organization_id); },
+      [&](Membership& m) {
+        m.role = to_role_key;
+        m.updated_at = now;
+      });
+  invitations_.update_if(  // pending invitations offer the replacement instead
+      [&](const std::string&, const Invitation& inv) {
+        return inv.role == role_key && invitation_status(inv) == "pending" && uses_set(inv.organization_id);
+      },
+      [&](Invitation& inv) {
+        inv.role = to_role_key;
+        inv.updated_at = now;
+      });
   return set;
 }
 
@@ -663,17 +679,21 @@ RoleSet Instance::replace_role_set(const std::string& key_or_id, const std::stri
   }
   // --- commit
   int64_t now = clock_.now_ms();
-  for (auto& [mk, m] : memberships_) {
-    auto org = organizations_.find(m.organization_id);
-    if (org == organizations_.end() || role_set_of(org->second).id != source.id) continue;
-    auto mapped = mappings.find(m.role);
-    if (mapped != mappings.end() && mapped->second != m.role) {
-      m.role = mapped->second;
-      m.updated_at = now;
-    }
-  }
-  for (auto& [oid, org] : organizations_)
-    if (org.role_set_key == source.key) { org.role_set_key = dest->key; org.updated_at = now; }
+  memberships_.update_if(
+      [&](const MembershipKey&, const Membership& m) {
+        const Organization* org = organizations_.get(m.organization_id);
+        auto mapped = mappings.find(m.role);
+        return org && role_set_of(*org).id == source.id && mapped != mappings.end() && mapped->second != m.role;
+      },
+      [&](Membership& m) {
+        m.role = mappings.at(m.role);
+        m.updated_at = now;
+      });
+  organizations_.update_if([&](const std::string&, const Organization& org) { return org.role_set_key == source.key; },
+                           [&](Organization& org) {
+                             org.role_set_key = dest->key;
+                             org.updated_at = now;
+                           });
   role_sets_.erase(source.id);
   return source;
 }

@@ -16,15 +16,15 @@ constexpr int64_t kSessionAbandonMs = 30 * kDayMs;   // and inactivity timeout
 }  // namespace
 
 Session& Instance::session_ref(const std::string& id) {
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) throw ClerkError::not_found("session", id);
-  return it->second;
+  Session* s = sessions_.find_mut(id);
+  if (!s) throw ClerkError::not_found("session", id);
+  return *s;
 }
 
 const Session& Instance::get_session(const std::string& id) const {
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) throw ClerkError::not_found("session", id);
-  return it->second;
+  const Session* s = sessions_.get(id);
+  if (!s) throw ClerkError::not_found("session", id);
+  return *s;
 }
 
 std::string Instance::session_status(const Session& s) const {
@@ -73,7 +73,7 @@ const Session& Instance::create_session(const std::string& user_id, const std::o
   u.last_sign_in_at = now;
   u.last_active_at = now;
   emit(DomainEvent("session.created", "session", s.id, std::nullopt, user_id));
-  const Session& stored = sessions_.emplace(s.id, std::move(s)).first->second;
+  const Session& stored = *sessions_.insert(s.id, std::move(s)).first;
   // Signed in, with a task still to finish (e.g. choosing an organization).
   if (!session_tasks(stored).empty()) emit(DomainEvent("session.pending", "session", stored.id, std::nullopt, user_id));
   return stored;
@@ -157,12 +157,14 @@ const Session& Instance::set_active_organization(const std::string& session_id,
 
 void Instance::clear_active_organization(const std::string& org_id, const std::optional<std::string>& user_id) {
   int64_t now = clock_.now_ms();
-  for (auto& [id, s] : sessions_) {
-    if (s.last_active_organization_id != org_id) continue;
-    if (user_id && s.user_id != *user_id) continue;
-    s.last_active_organization_id.reset();
-    s.updated_at = now;
-  }
+  sessions_.update_if(
+      [&](const std::string&, const Session& s) {
+        return s.last_active_organization_id == org_id && (!user_id || s.user_id == *user_id);
+      },
+      [&](Session& s) {
+        s.last_active_organization_id.reset();
+        s.updated_at = now;
+      });
 }
 
 SessionClaims Instance::session_claims(const std::string& session_id) const {

@@ -154,11 +154,11 @@ const EnterpriseConnection& Instance::create_enterprise_connection(const Connect
   else c.oauth_config_id = ids_.next("oac");
   c.seq = next_seq();
   c.created_at = c.updated_at = now;
-  return connections_.emplace(c.id, std::move(c)).first->second;
+  return *connections_.insert(c.id, std::move(c)).first;
 }
 
 const EnterpriseConnection* Instance::find_enterprise_connection(const std::string& id) const {
-  if (auto it = connections_.find(id); it != connections_.end()) return &it->second;
+  if (const EnterpriseConnection* c = connections_.get(id)) return c;
   for (const auto& [cid, c] : connections_)
     if (!c.saml_connection_id.empty() && c.saml_connection_id == id) return &c;
   return nullptr;
@@ -196,7 +196,7 @@ Page<EnterpriseConnection> Instance::list_enterprise_connections(const Connectio
 
 const EnterpriseConnection& Instance::update_enterprise_connection(const std::string& id, const ConnectionInput& in) {
   const EnterpriseConnection& found = get_enterprise_connection(id);
-  EnterpriseConnection& stored = connections_.at(found.id);
+  EnterpriseConnection& stored = connections_.mut(found.id);
   EnterpriseConnection c = stored;
   if (in.provider && *in.provider != c.provider)
     throw ClerkError::param_value("provider", "The provider of a connection cannot change; create a new connection.");
@@ -308,10 +308,11 @@ SsoSignIn Instance::sign_in_with_sso(const IdpSignIn& in) {
     if (in.last_name) u.last_name = in.last_name;
     u.updated_at = now;
     emit(DomainEvent("user.updated", "user", u.id, std::nullopt, u.id));
+    user = &u;  // read the changed user from here on
   }
   EnterpriseAccount* account = nullptr;
-  for (auto& [id, a] : accounts_)
-    if (a.user_id == user->id && a.enterprise_connection_id == conn->id) account = &a;
+  for (const auto& [id, a] : accounts_)
+    if (a.user_id == user->id && a.enterprise_connection_id == conn->id) account = &accounts_.mut(id);
   if (!account) {
     EnterpriseAccount a;
     a.id = ids_.next("eac");
@@ -321,7 +322,7 @@ SsoSignIn Instance::sign_in_with_sso(const IdpSignIn& in) {
     a.provider = conn->provider;
     a.protocol = conn->protocol();
     a.created_at = now;
-    account = &accounts_.emplace(a.id, std::move(a)).first->second;
+    account = &*accounts_.insert(a.id, std::move(a)).first;
   }
   account->email_address = email;
   if (in.first_name || !account->first_name) account->first_name = in.first_name ? in.first_name : user->first_name;

@@ -2,7 +2,9 @@
 // The instances one server holds, picked by secret key. In fixed mode only the
 // fixture's key exists; in auto mode every new sk_test_ key gets a fresh instance
 // built from the fixture (own state, own id sequence), so parallel test workers
-// never share anything.
+// never share anything. Instances start as copies of the fixture's instance and
+// share its objects until they change them, so a new key or a reset costs what
+// changed since, not the size of the fixture.
 #include "domain/instance.hpp"
 
 #include <map>
@@ -19,20 +21,17 @@ class Tenancy {
 
   // The instance for a secret key, or null when the key is unknown.
   Instance* find(const std::string& secret_key);
-  // Rebuilds the key's instance from the fixture: ids and clock start over.
+  // Puts the key's instance back as the fixture built it: ids and clock start over.
   Instance& reset(const std::string& secret_key);
   // Trace ids for errors that belong to no instance (bad or missing key).
   std::string next_trace_id() { return traces_.next_hex(); }
 
-  const InstanceState& fixture() const { return fixture_; }
+  // The fixture's instance settings (its key, signing key, webhook secret).
+  const InstanceInfo& fixture_info() const { return fixture_info_; }
   TenancyMode mode() const { return mode_; }
-  ClockMode clock_mode() const { return clock_mode_; }
 
  private:
-  std::unique_ptr<Instance> build(const std::string& secret_key) const;
-
-  InstanceState fixture_;
-  ClockMode clock_mode_;
+  InstanceInfo fixture_info_;
   TenancyMode mode_;
   IdGenerator traces_;
   std::map<std::string, std::unique_ptr<Instance>> instances_;

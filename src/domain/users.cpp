@@ -154,10 +154,7 @@ const User& Instance::create_user(const NewUser& in) {
   return stored;
 }
 
-const User* Instance::find_user(const std::string& id) const {
-  auto it = users_.find(id);
-  return it == users_.end() ? nullptr : &it->second;
-}
+const User* Instance::find_user(const std::string& id) const { return users_.get(id); }
 
 const User& Instance::get_user(const std::string& id) const {
   if (const User* u = find_user(id)) return *u;
@@ -165,9 +162,9 @@ const User& Instance::get_user(const std::string& id) const {
 }
 
 User& Instance::user_ref(const std::string& id) {
-  auto it = users_.find(id);
-  if (it == users_.end()) throw ClerkError::not_found("user", id);
-  return it->second;
+  User* u = users_.find_mut(id);
+  if (!u) throw ClerkError::not_found("user", id);
+  return *u;
 }
 
 namespace {
@@ -283,22 +280,24 @@ std::vector<const User*> filter_users(const std::vector<const User*>& users, con
 }  // namespace
 
 const User& Instance::insert_user(User u) {
-  auto [it, inserted] = users_.emplace(u.id, std::move(u));
+  const std::string id = u.id;
+  auto [stored, inserted] = users_.insert(id, std::move(u));
   if (inserted)
-    for (const auto& e : it->second.email_addresses) users_by_email_[to_lower(e.email_address)].insert(it->first);
-  return it->second;
+    for (const auto& e : stored->email_addresses) users_by_email_[to_lower(e.email_address)].insert(id);
+  return *stored;
 }
 
 void Instance::erase_user(const std::string& id) {
-  auto it = users_.find(id);
-  if (it == users_.end()) return;
-  for (const auto& e : it->second.email_addresses) {
-    auto found = users_by_email_.find(to_lower(e.email_address));
-    if (found == users_by_email_.end()) continue;
-    found->second.erase(id);
-    if (found->second.empty()) users_by_email_.erase(found);
+  const User* u = users_.get(id);
+  if (!u) return;
+  for (const auto& e : u->email_addresses) {
+    const std::string address = to_lower(e.email_address);
+    auto* ids = users_by_email_.find_mut(address);
+    if (!ids) continue;
+    ids->erase(id);
+    if (ids->empty()) users_by_email_.erase(address);
   }
-  users_.erase(it);
+  users_.erase(id);
 }
 
 std::vector<const User*> Instance::list_users(const UserQuery& q, const ListWindow& w) const {
@@ -395,10 +394,11 @@ const User& Instance::update_user(const std::string& id, const UserPatch& patch)
 
 void Instance::delete_user(const std::string& id) {
   user_ref(id);
-  for (auto it = memberships_.begin(); it != memberships_.end();)
-    it = it->second.user_id == id ? erase_membership(it) : std::next(it);
-  for (auto it = sessions_.begin(); it != sessions_.end();)
-    it = it->second.user_id == id ? sessions_.erase(it) : std::next(it);
+  std::vector<MembershipKey> memberships;
+  for (const auto& [key, m] : memberships_)
+    if (m.user_id == id) memberships.push_back(key);
+  for (const auto& key : memberships) erase_membership(key);
+  sessions_.erase_if([&](const std::string&, const Session& s) { return s.user_id == id; });
   erase_user(id);
   drop_billing_payer(id);
   drop_sso_user(id);
