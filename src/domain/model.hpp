@@ -14,6 +14,31 @@ namespace clerksim {
 
 using Json = nlohmann::json;  // metadata is free-form JSON in Clerk, so it is here too
 
+// Public, private or unsafe metadata: a JSON object, {} unless set. Most objects
+// carry none, so empty metadata is held without an allocation (a null inside).
+class Metadata {
+ public:
+  Metadata() = default;
+  Metadata(Json value) { *this = std::move(value); }  // NOLINT: converts like the Json it holds
+  Metadata& operator=(Json value) {
+    value_ = value.is_object() && value.empty() ? Json() : std::move(value);
+    return *this;
+  }
+  const Json& json() const {
+    static const Json empty = Json::object();
+    return value_.is_null() ? empty : value_;
+  }
+  operator const Json&() const { return json(); }  // NOLINT
+  std::string dump() const { return json().dump(); }
+  bool empty() const { return json().empty(); }
+  bool operator==(const Metadata& o) const { return value_ == o.value_; }
+  bool operator==(const Json& o) const { return json() == o; }
+
+ private:
+  Json value_;
+};
+inline void to_json(Json& j, const Metadata& m) { j = m.json(); }
+
 struct EmailAddress {
   std::string id;
   std::string email_address;
@@ -47,9 +72,9 @@ struct User {
   std::vector<PhoneNumber> phone_numbers;
   std::optional<std::string> primary_phone_number_id;
   bool password_enabled = false;
-  Json public_metadata = Json::object();
-  Json private_metadata = Json::object();
-  Json unsafe_metadata = Json::object();
+  Metadata public_metadata;
+  Metadata private_metadata;
+  Metadata unsafe_metadata;
   bool banned = false;
   bool locked = false;
   bool delete_self_enabled = true;
@@ -74,8 +99,8 @@ struct Organization {
   std::string slug;
   int64_t max_allowed_memberships = 0;  // 0 = unlimited
   bool admin_delete_enabled = true;
-  Json public_metadata = Json::object();
-  Json private_metadata = Json::object();
+  Metadata public_metadata;
+  Metadata private_metadata;
   std::optional<std::string> created_by;
   std::optional<std::string> role_set_key;
   int64_t created_at = 0;
@@ -90,8 +115,8 @@ struct Membership {
   std::string organization_id;
   std::string user_id;
   std::string role;  // role key, e.g. "org:admin"
-  Json public_metadata = Json::object();
-  Json private_metadata = Json::object();
+  Metadata public_metadata;
+  Metadata private_metadata;
   int64_t created_at = 0;
   int64_t updated_at = 0;
 
@@ -175,8 +200,8 @@ struct Invitation {
   std::optional<std::string> inviter_id;
   std::optional<std::string> user_id;  // who accepted it
   std::string status = "pending";
-  Json public_metadata = Json::object();
-  Json private_metadata = Json::object();
+  Metadata public_metadata;
+  Metadata private_metadata;
   std::optional<std::string> redirect_url;
   std::optional<std::string> organization_domain_id;  // made by a domain in automatic_invitation mode
   int64_t expires_at = 0;
