@@ -16,6 +16,8 @@ struct Feature {
   std::optional<std::string> description;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Feature&) const = default;
 };
 
 // A plan for one payer type. Amounts are cents of USD.
@@ -36,6 +38,8 @@ struct Plan {
   int64_t free_trial_days = 0;         // 0 = no free trial
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Plan&) const = default;
 };
 
 // One plan held by a payer for a stretch of time.
@@ -56,6 +60,8 @@ struct SubscriptionItem {
   std::optional<int64_t> canceled_at, ended_at, past_due_at;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const SubscriptionItem&) const = default;
 };
 
 // The one subscription of a payer (an organization or a user).
@@ -70,11 +76,15 @@ struct Subscription {
   std::optional<int64_t> active_at, past_due_at;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Subscription&) const = default;
 };
 
 struct BillingSettings {
   bool organizations = false;  // billing for organization payers
   bool users = false;          // billing for user payers
+
+  bool operator==(const BillingSettings&) const = default;
 };
 
 struct BillingState {
@@ -83,6 +93,8 @@ struct BillingState {
   std::vector<Plan> plans;
   std::vector<Subscription> subscriptions;
   std::vector<SubscriptionItem> items;
+
+  bool operator==(const BillingState&) const = default;
 };
 
 // What the control plane (and a fixture) may say about a new feature or plan.

@@ -20,6 +20,8 @@ struct EmailAddress {
   bool reserved = false;  // reserved addresses are claimed but unverified
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const EmailAddress&) const = default;
 };
 
 struct PhoneNumber {
@@ -28,6 +30,8 @@ struct PhoneNumber {
   bool reserved = false;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const PhoneNumber&) const = default;
 };
 
 struct User {
@@ -59,6 +63,8 @@ struct User {
 
   const EmailAddress* primary_email() const;
   const PhoneNumber* primary_phone() const;
+
+  bool operator==(const User&) const = default;
 };
 
 struct Organization {
@@ -74,6 +80,8 @@ struct Organization {
   std::optional<std::string> role_set_key;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Organization&) const = default;
 };
 
 struct Membership {
@@ -86,6 +94,8 @@ struct Membership {
   Json private_metadata = Json::object();
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Membership&) const = default;
 };
 
 struct Permission {
@@ -97,6 +107,8 @@ struct Permission {
   std::string type;  // "system" | "custom"
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Permission&) const = default;
 };
 
 struct Role {
@@ -109,6 +121,8 @@ struct Role {
   bool builtin = false;  // one of the two roles every instance starts with (admin, member), whatever its key now
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Role&) const = default;
 };
 
 // A role set: the roles an organization using it may assign, with its own creator
@@ -126,6 +140,8 @@ struct RoleSet {
   std::string creator_role;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const RoleSet&) const = default;
 };
 
 // Instance-wide organization settings. The creator role and the initial role set
@@ -144,6 +160,8 @@ struct OrganizationSettings {
   bool force_organization_selection = true;  // membership required
   Json organization_creation_defaults = {{"enabled", false}};
   int64_t config_version = 1;  // moves on every settings change (Platform config route)
+
+  bool operator==(const OrganizationSettings&) const = default;
 };
 
 // An invitation to join an organization. `status` is what was stored ("pending",
@@ -164,6 +182,8 @@ struct Invitation {
   int64_t expires_at = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Invitation&) const = default;
 };
 
 // A sign-in. `status` is what was stored ("active", "revoked", "ended"); the status
@@ -180,6 +200,8 @@ struct Session {
   int64_t abandon_at = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const Session&) const = default;
 };
 
 struct InstanceInfo {
@@ -190,6 +212,8 @@ struct InstanceInfo {
   std::string authorized_party = "http://localhost:3000";  // the azp claim of session tokens
   std::string signing_key_pem;  // RSA-2048 private key (PKCS#8 PEM) that signs session tokens
   std::string webhook_secret;   // "whsec_<base64>": signs deliveries to endpoints that name no secret of their own
+
+  bool operator==(const InstanceInfo&) const = default;
 };
 
 // Where the instance's events are delivered. An endpoint is configuration, like the
@@ -200,6 +224,8 @@ struct WebhookEndpoint {
   std::vector<std::string> events;  // event types to send; empty: all of them
   std::string secret;               // "whsec_..."; empty: the instance's webhook_secret
   int64_t created_at = 0;
+
+  bool operator==(const WebhookEndpoint&) const = default;
 };
 
 // The whole of one instance as plain data: what a fixture loads and a state dump writes.
@@ -220,6 +246,8 @@ struct InstanceState {
   uint64_t seed = 0;
   uint64_t id_counter = 0;  // ids drawn so far from the seeded generator
   int64_t clock_ms = 0;     // the instance clock when the state was taken
+
+  bool operator==(const InstanceState&) const = default;
 };
 
 // A page of a list: the items after limit/offset and the total before them.

@@ -18,6 +18,8 @@ struct DomainVerification {
   std::string status = "verified";  // "unverified" | "verified"
   std::string strategy;             // "admin", "email_code", "manual_override"
   std::optional<int64_t> verified_at;
+
+  bool operator==(const DomainVerification&) const = default;
 };
 
 // A domain an organization claims. Enrollment runs on a verified affiliation.
@@ -34,6 +36,8 @@ struct OrganizationDomain {
   int64_t updated_at = 0;
 
   bool verified() const { return affiliation && affiliation->status == "verified"; }
+
+  bool operator==(const OrganizationDomain&) const = default;
 };
 
 // An offer to join, made to a user whose verified email is on a domain in
@@ -47,6 +51,8 @@ struct OrganizationSuggestion {
   std::string status = "pending";  // "pending" | "accepted"
   int64_t created_at = 0;
   int64_t updated_at = 0;
+
+  bool operator==(const OrganizationSuggestion&) const = default;
 };
 
 struct SamlSettings {
@@ -55,11 +61,15 @@ struct SamlSettings {
   bool force_authn = false;
   std::string login_hint_mode = "email_address";
   std::optional<std::string> login_hint_source;
+
+  bool operator==(const SamlSettings&) const = default;
 };
 
 struct OidcSettings {
   std::optional<std::string> client_id, client_secret, discovery_url, auth_url, token_url, user_info_url;
   bool requires_pkce = false;
+
+  bool operator==(const OidcSettings&) const = default;
 };
 
 // An IdP configuration. The protocol follows from the provider: saml_* is SAML,
@@ -86,6 +96,8 @@ struct EnterpriseConnection {
   int64_t updated_at = 0;
 
   std::string protocol() const { return provider.rfind("saml_", 0) == 0 ? "saml" : "oauth"; }
+
+  bool operator==(const EnterpriseConnection&) const = default;
 };
 
 // A user's link to a connection, made on their first sign-in through it.
@@ -101,6 +113,8 @@ struct EnterpriseAccount {
   bool active = true;
   int64_t last_authenticated_at = 0;
   int64_t created_at = 0;
+
+  bool operator==(const EnterpriseAccount&) const = default;
 };
 
 struct SsoState {
@@ -108,6 +122,8 @@ struct SsoState {
   std::vector<OrganizationSuggestion> suggestions;
   std::vector<EnterpriseConnection> connections;
   std::vector<EnterpriseAccount> accounts;
+
+  bool operator==(const SsoState&) const = default;
 };
 
 // --- inputs
