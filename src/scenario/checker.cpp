@@ -130,8 +130,9 @@ class Run {
 
   const Instance& inst() { return *tenancy_.find(key_); }
 
+  // A request of the scenario; the body of a 200 answer is parsed when `read` says so.
   std::pair<int, Json> call(const std::string& method, const std::string& path, const Json& body = nullptr,
-                            std::optional<Json> expect = std::nullopt) {
+                            std::optional<Json> expect = std::nullopt, bool read = true) {
     Request r;
     r.method = method;
     r.target = path;
@@ -146,7 +147,7 @@ class Run {
       events_before = inst().event_log().size();
     }
     Response res = dispatcher_.handle(r);
-    Json parsed = res.status == 200 && !res.body.empty() ? Json::parse(res.body) : Json(nullptr);
+    Json parsed = read && res.status == 200 && !res.body.empty() ? Json::parse(res.body) : Json(nullptr);
     bool control = path.rfind("/__sim", 0) == 0;
     Json step = {{control ? "control" : "request", {{"method", method}, {"path", path}}}};
     if (!body.is_null()) step[control ? "control" : "request"]["body"] = body;
@@ -165,6 +166,12 @@ class Run {
         fail("a refused " + method + " " + path + " logged an event", step);
     }
     return {res.status, parsed};
+  }
+
+  // A request of the scenario whose answer only counts by its status.
+  int send(const std::string& method, const std::string& path, const Json& body = nullptr,
+           std::optional<Json> expect = std::nullopt) {
+    return call(method, path, body, std::move(expect), false).first;
   }
 
   void fail(const std::string& message, Json step) {
@@ -194,7 +201,7 @@ class Run {
         if (inst().find_user(id))
           for (const Membership* m : inst().list_user_memberships(id, ListWindow{500, 0, ""}).items)
             orgs.push_back(m->organization_id);
-        if (call("DELETE", "/v1/users/" + id).first == 200) {
+        if (send("DELETE", "/v1/users/" + id) == 200) {
           model_.users.erase(std::find(model_.users.begin(), model_.users.end(), id));
           model_.may_lack_manager.insert(orgs.begin(), orgs.end());
         }
@@ -214,7 +221,7 @@ class Run {
         auto o = pick(model_.orgs, op.a);
         if (!o) break;
         std::string id = *o;
-        if (call("DELETE", "/v1/organizations/" + id).first == 200) {
+        if (send("DELETE", "/v1/organizations/" + id) == 200) {
           model_.orgs.erase(std::find(model_.orgs.begin(), model_.orgs.end(), id));
           model_.org_features.erase(id);
         }
@@ -232,7 +239,7 @@ class Run {
         bool full = cap > 0 && seats + 1 > cap;
         std::optional<Json> expect;
         if (full) expect = Json{{"status", 403}, {"body", {{"errors", {{{"code", "organization_membership_quota_exceeded"}}}}}}};
-        auto [st, res] = call("POST", "/v1/organizations/" + *o + "/memberships", {{"user_id", *u}, {"role", *r}}, expect);
+        int st = send("POST", "/v1/organizations/" + *o + "/memberships", {{"user_id", *u}, {"role", *r}}, expect);
         if (full && st == 200) fail("a member was added beyond the seat cap of " + std::to_string(cap), steps.back());
         break;
       }
@@ -240,13 +247,13 @@ class Run {
         auto o = pick(model_.orgs, op.a);
         auto u = pick(model_.users, op.b);
         auto r = pick(model_.roles, op.c);
-        if (o && u) call("PATCH", "/v1/organizations/" + *o + "/memberships/" + *u, {{"role", *r}});
+        if (o && u) send("PATCH", "/v1/organizations/" + *o + "/memberships/" + *u, {{"role", *r}});
         break;
       }
       case kRemoveMember: {
         auto o = pick(model_.orgs, op.a);
         auto u = pick(model_.users, op.b);
-        if (o && u) call("DELETE", "/v1/organizations/" + *o + "/memberships/" + *u);
+        if (o && u) send("DELETE", "/v1/organizations/" + *o + "/memberships/" + *u);
         break;
       }
       case kInvite: {
@@ -264,7 +271,7 @@ class Run {
       }
       case kRevoke: {
         auto i = pick(model_.invitations, op.a);
-        if (i) call("POST", "/v1/organizations/" + model_.invitation_org[*i] + "/invitations/" + *i + "/revoke");
+        if (i) send("POST", "/v1/organizations/" + model_.invitation_org[*i] + "/invitations/" + *i + "/revoke");
         break;
       }
       case kAccept: {
@@ -276,7 +283,7 @@ class Run {
         break;
       }
       case kAdvanceClock:
-        call("POST", "/__sim/clock", {{"advance_ms", int64_t{op.a % 40} * 24 * 3600 * 1000}});
+        send("POST", "/__sim/clock", {{"advance_ms", int64_t{op.a % 40} * 24 * 3600 * 1000}});
         break;
       case kMergeMetadata: {
         auto o = pick(model_.orgs, op.a);
@@ -340,7 +347,7 @@ class Run {
       case kSwitchOrg: {
         auto s = pick(model_.sessions, op.a);
         auto o = pick(model_.orgs, op.b);
-        if (s && o) call("POST", "/__sim/sessions/" + *s + "/active_organization", {{"organization_id", *o}});
+        if (s && o) send("POST", "/__sim/sessions/" + *s + "/active_organization", {{"organization_id", *o}});
         break;
       }
       case kMintToken: {
@@ -395,17 +402,17 @@ class Run {
           if (mask & (1 << i)) features.push_back("f" + std::to_string(i));
         for (const auto& f : features)
           if (!model_.billing_features.count(f) &&
-              call("POST", "/__sim/billing/features", {{"slug", f}, {"name", f}}).first == 200)
+              send("POST", "/__sim/billing/features", {{"slug", f}, {"name", f}}) == 200)
             model_.billing_features.insert(f);
         std::string slug = "p" + std::to_string(mask);
         if (!model_.billing_plans.count(slug) &&
-            call("POST", "/__sim/billing/plans",
+            send("POST", "/__sim/billing/plans",
                  {{"slug", slug}, {"name", slug}, {"for_payer_type", "org"}, {"fee", 1000}, {"features", features}})
-                    .first == 200)
+                    == 200)
           model_.billing_plans.insert(slug);
         std::optional<Json> expect;
         if (!model_.billing_on) expect = Json{{"status", 403}, {"body", {{"errors", {{{"code", "billing_not_enabled"}}}}}}};
-        auto [st, res] = call("POST", "/__sim/organizations/" + *o + "/billing/subscribe", {{"plan", slug}}, expect);
+        int st = send("POST", "/__sim/organizations/" + *o + "/billing/subscribe", {{"plan", slug}}, expect);
         if (st == 200) {
           if (!model_.billing_on) return fail("an organization subscribed while billing was off", steps.back());
           model_.org_features[*o] = std::set<std::string>(features.begin(), features.end());
@@ -414,7 +421,7 @@ class Run {
       }
       case kBillingSwitch: {
         bool on = op.a % 2 == 0;
-        if (call("POST", "/__sim/billing/settings", {{"organizations", on}}).first == 200) model_.billing_on = on;
+        if (send("POST", "/__sim/billing/settings", {{"organizations", on}}) == 200) model_.billing_on = on;
         break;
       }
       default:
@@ -523,16 +530,18 @@ class Run {
       if (inv.status == "pending" && now < inv.expires_at) ++pending_of[inv.organization_id];
     std::set<std::string> slugs;
     for (const auto& o : loaded.organizations) {
-      Json step = {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.slug}}},
-                   {"expect", {{"status", 200}, {"body", {{"id", o.id}}}}}};
-      if (!valid_slug(o.slug) || !slugs.insert(o.slug).second) return fail("slug '" + o.slug + "' is malformed or taken twice", step);
+      auto step = [&] {
+        return Json{{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.slug}}},
+                    {"expect", {{"status", 200}, {"body", {{"id", o.id}}}}}};
+      };
+      if (!valid_slug(o.slug) || !slugs.insert(o.slug).second) return fail("slug '" + o.slug + "' is malformed or taken twice", step());
       // What GET /v1/organizations/{slug} finds.
       std::string resolved;
       try {
         resolved = in.get_organization(o.slug).id;
       } catch (const ClerkError&) {
       }
-      if (resolved != o.id) return fail("slug '" + o.slug + "' does not resolve", step);
+      if (resolved != o.id) return fail("slug '" + o.slug + "' does not resolve", step());
       int64_t members = 0, pending = pending_of[o.id];
       bool manager = false;
       for (const Membership* m : members_of[o.id]) {
@@ -541,17 +550,19 @@ class Run {
         if (r && std::count(r->permissions.begin(), r->permissions.end(), "org:sys_memberships:manage")) manager = true;
         const RoleSet* set = sets[o.role_set_key.value_or("")];
         if (set && !std::count(set->roles.begin(), set->roles.end(), m->role))
-          return fail("a member of " + o.id + " holds " + m->role + ", which its role set lacks", step);
+          return fail("a member of " + o.id + " holds " + m->role + ", which its role set lacks", step());
       }
-      Json counts = {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.id + "?include_members_count=true"}}},
-                     {"expect", {{"status", 200}, {"body", {{"members_count", members}, {"pending_invitations_count", pending}}}}}};
+      auto counts = [&] {
+        return Json{{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.id + "?include_members_count=true"}}},
+                    {"expect", {{"status", 200}, {"body", {{"members_count", members}, {"pending_invitations_count", pending}}}}}};
+      };
       // The counts organizations are listed with (include_members_count=true).
       if (in.members_count(o.id) != members || in.pending_invitations_count(o.id) != pending)
-        return fail("the counts of " + o.id + " disagree with its lists", counts);
+        return fail("the counts of " + o.id + " disagree with its lists", counts());
       if (o.max_allowed_memberships > 0 && members + pending > o.max_allowed_memberships)
         return fail(o.id + " holds " + std::to_string(members + pending) + " seats over its cap of " +
                         std::to_string(o.max_allowed_memberships),
-                    counts);
+                    counts());
       bool lost = model_.managed.count(o.id) > 0 && !manager && members > 0;
       if (manager) model_.managed.insert(o.id);
       else model_.managed.erase(o.id);
@@ -560,7 +571,7 @@ class Run {
                                      {"path", "/v1/organizations/" + o.id + "?include_missing_member_with_elevated_permissions=true"}}},
                         {"expect", {{"status", 200}, {"body", {{"missing_member_with_elevated_permissions", true}}}}}};
         if (!model_.may_lack_manager.count(o.id))
-          return fail(o.id + " lost its last member who can manage members", counts);
+          return fail(o.id + " lost its last member who can manage members", counts());
         if (!in.missing_member_with_elevated_permissions(o.id))
           return fail(o.id + " lacks a member manager but does not say so", flagged);
       }
@@ -609,18 +620,18 @@ class Run {
       auto found = sessions.find(id);
       if (found == sessions.end()) continue;  // its user was deleted
       const Session& se = *found->second;
-      Json step = {{"request", {{"method", "GET"}, {"path", "/v1/sessions/" + id}}}};
       std::string status = in.session_status(se);
+      auto step = [&](Json expect) {
+        return Json{{"request", {{"method", "GET"}, {"path", "/v1/sessions/" + id}}}, {"expect", std::move(expect)}};
+      };
       bool pending = status == "pending";
       if (pending && (se.last_active_organization_id ||
-                      in.session_tasks(se) != std::vector<std::string>{"choose-organization"})) {
-        step["expect"] = {{"body", {{"last_active_organization_id", nullptr}}}};
-        return fail("pending session " + id + " has an active organization or lacks its task", step);
-      }
-      if (status == "active" && !se.last_active_organization_id && loaded.settings.force_organization_selection) {
-        step["expect"] = {{"body", {{"status", "pending"}}}};
-        return fail("session " + id + " is active without an organization although membership is required", step);
-      }
+                      in.session_tasks(se) != std::vector<std::string>{"choose-organization"}))
+        return fail("pending session " + id + " has an active organization or lacks its task",
+                    step({{"body", {{"last_active_organization_id", nullptr}}}}));
+      if (status == "active" && !se.last_active_organization_id && loaded.settings.force_organization_selection)
+        return fail("session " + id + " is active without an organization although membership is required",
+                    step({{"body", {{"status", "pending"}}}}));
     }
     // Tokens keep what they said at mint time, and never carry system permissions.
     for (size_t i = 0; i < model_.tokens.size(); ++i) {
