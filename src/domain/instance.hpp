@@ -223,6 +223,9 @@ class Instance {
   const Clock& clock() const { return clock_; }
   std::string next_trace_id() { return traces_.next_hex(); }
   InstanceState snapshot() const;
+  // Whether the state equals `before`'s (as snapshot() sees it): how a caller proves
+  // that a refused operation left no trace.
+  bool same_state(const Instance& before) const;
 
   // --- users
   const User& create_user(const NewUser& in);

@@ -9,11 +9,14 @@
 #include <memory>
 #include <set>
 
+#include "control/control.hpp"
 #include "core/faults.hpp"
 #include "domain/rules.hpp"
 #include "domain/tenancy.hpp"
 #include "router/router.hpp"
+#include "wire/billing.hpp"
 #include "wire/fixture.hpp"
+#include "wire/sso.hpp"
 
 namespace clerksim::scenario {
 
@@ -90,9 +93,14 @@ struct Model {
   }
 };
 
+// One run of a sequence against a fresh instance. The checking run proves every
+// invariant after every operation; the replaying run only performs the operations,
+// so the two can be compared response for response.
 class Run {
  public:
-  Run(const InstanceState& fixture) : tenancy_(fixture, ClockMode::frozen, TenancyMode::fixed), dispatcher_(tenancy_) {
+  Run(const InstanceState& fixture, bool checking)
+      : tenancy_(fixture, ClockMode::frozen, TenancyMode::fixed), dispatcher_(tenancy_), checking_(checking),
+        fixture_info_(fixture.info), fixture_endpoints_(fixture.webhook_endpoints) {
     key_ = fixture.info.secret_key;
     for (const auto& u : fixture.users) model_.users.push_back(u.id);
     for (const auto& o : fixture.organizations) {
@@ -106,50 +114,69 @@ class Run {
   std::optional<Violation> violation;
 
   void apply(const Op& op) {
+    changed_ = false;
     perform(op);
-    if (!violation) check_invariants();
+    // Invariants are a function of the state and the model. When every write of the
+    // operation was refused (and proven to have changed nothing), neither moved since
+    // the last check, which they passed.
+    if (checking_ && !violation && (changed_ || !checked_)) {
+      check_invariants();
+      checked_ = true;
+    }
   }
 
  private:
   // --- plumbing
 
+  const Instance& inst() { return *tenancy_.find(key_); }
+
+  // A request of the scenario; the body of a 200 answer is parsed when `read` says so.
   std::pair<int, Json> call(const std::string& method, const std::string& path, const Json& body = nullptr,
-                            std::optional<Json> expect = std::nullopt) {
+                            std::optional<Json> expect = std::nullopt, bool read = true) {
     Request r;
     r.method = method;
     r.target = path;
     r.headers["Authorization"] = "Bearer " + key_;
     r.headers["Content-Type"] = "application/json";
     if (!body.is_null()) r.body = body.dump();
-    std::string before = method == "GET" ? "" : state_dump();
-    int64_t events_before = method == "GET" ? 0 : event_count();
+    const bool write = method != "GET";
+    std::optional<Instance> before;
+    size_t events_before = 0;
+    if (checking_ && write) {
+      before.emplace(inst());
+      events_before = inst().event_log().size();
+    }
     Response res = dispatcher_.handle(r);
-    Json parsed = res.body.empty() ? Json(nullptr) : Json::parse(res.body);
-    bool control = path.rfind("/__sim", 0) == 0;
-    Json step = {{control ? "control" : "request", {{"method", method}, {"path", path}}}};
-    if (!body.is_null()) step[control ? "control" : "request"]["body"] = body;
-    step["expect"] = expect ? *expect : Json{{"status", res.status}};
+    Json parsed = read && res.status == 200 && !res.body.empty() ? Json::parse(res.body) : Json(nullptr);
+    // The replaying run's steps are never shown: it keeps a placeholder per request.
+    Json step;
+    if (checking_) {
+      bool control = path.rfind("/__sim", 0) == 0;
+      step = {{control ? "control" : "request", {{"method", method}, {"path", path}}}};
+      if (!body.is_null()) step[control ? "control" : "request"]["body"] = body;
+      step["expect"] = expect ? *expect : Json{{"status", res.status}};
+    }
     steps.push_back(step);
-    bodies.push_back(res.body);
-    // A request that was refused leaves no trace.
-    if (res.status >= 400 && method != "GET" && state_dump() != before)
-      fail("a refused " + method + " " + path + " changed the instance's state", step);
-    // ... and sends no webhook.
-    if (res.status >= 400 && method != "GET" && event_count() != events_before)
-      fail("a refused " + method + " " + path + " logged an event", step);
+    bodies.push_back(std::move(res.body));
+    if (res.status < 400) changed_ = true;
+    if (checking_ && write && res.status >= 400) {
+      // A request that was refused leaves no trace ...
+      if (!inst().same_state(*before)) {
+        changed_ = true;
+        fail("a refused " + method + " " + path + " changed the instance's state", step);
+      }
+      // ... and sends no webhook.
+      if (inst().event_log().size() != events_before)
+        fail("a refused " + method + " " + path + " logged an event", step);
+    }
     return {res.status, parsed};
   }
 
-  // Reads that only check: not part of the scenario.
-  Json peek(const std::string& path) {
-    Request r{"GET", path, {}, ""};
-    r.headers["Authorization"] = "Bearer " + key_;
-    Response res = dispatcher_.handle(r);
-    return Json::parse(res.body);
+  // A request of the scenario whose answer only counts by its status.
+  int send(const std::string& method, const std::string& path, const Json& body = nullptr,
+           std::optional<Json> expect = std::nullopt) {
+    return call(method, path, body, std::move(expect), false).first;
   }
-
-  std::string state_dump() { return peek("/__sim/state").dump(); }
-  int64_t event_count() { return peek("/__sim/webhooks/events?limit=1").value("total_count", int64_t{0}); }
 
   void fail(const std::string& message, Json step) {
     if (!violation) violation = Violation{message, std::move(step)};
@@ -158,13 +185,6 @@ class Run {
   template <class T>
   static const T* pick(const std::vector<T>& v, int i) {
     return v.empty() ? nullptr : &v[static_cast<size_t>(i) % v.size()];
-  }
-
-  std::string role_of(const std::string& org, const std::string& user) {
-    Json page = peek("/v1/organizations/" + org + "/memberships?limit=500");
-    for (const auto& m : page["data"])
-      if (m["public_user_data"]["user_id"] == user) return m["role"];
-    return "";
   }
 
   // --- operations
@@ -181,10 +201,13 @@ class Run {
         auto u = pick(model_.users, op.a);
         if (!u) break;
         std::string id = *u;
-        Json memberships = peek("/v1/users/" + id + "/organization_memberships?limit=500");
-        if (call("DELETE", "/v1/users/" + id).first == 200) {
+        std::vector<std::string> orgs;  // the user's organizations, before the deletion
+        if (inst().find_user(id))
+          for (const Membership* m : inst().list_user_memberships(id, ListWindow{500, 0, ""}).items)
+            orgs.push_back(m->organization_id);
+        if (send("DELETE", "/v1/users/" + id) == 200) {
           model_.users.erase(std::find(model_.users.begin(), model_.users.end(), id));
-          for (const auto& m : memberships["data"]) model_.may_lack_manager.insert(m["organization"]["id"]);
+          model_.may_lack_manager.insert(orgs.begin(), orgs.end());
         }
         break;
       }
@@ -202,7 +225,7 @@ class Run {
         auto o = pick(model_.orgs, op.a);
         if (!o) break;
         std::string id = *o;
-        if (call("DELETE", "/v1/organizations/" + id).first == 200) {
+        if (send("DELETE", "/v1/organizations/" + id) == 200) {
           model_.orgs.erase(std::find(model_.orgs.begin(), model_.orgs.end(), id));
           model_.org_features.erase(id);
         }
@@ -213,13 +236,14 @@ class Run {
         auto u = pick(model_.users, op.b);
         auto r = pick(model_.roles, op.c);
         if (!o || !u) break;
-        Json org = peek("/v1/organizations/" + *o + "?include_members_count=true");
-        int64_t cap = org["max_allowed_memberships"], seats = org["members_count"].get<int64_t>() +
-                                                               org["pending_invitations_count"].get<int64_t>();
+        // The cap and the seats as GET /v1/organizations/{id}?include_members_count=true shows them.
+        const Organization& org = inst().get_organization(*o);
+        int64_t cap = inst().member_limit(org),
+                seats = inst().members_count(org.id) + inst().pending_invitations_count(org.id);
         bool full = cap > 0 && seats + 1 > cap;
         std::optional<Json> expect;
         if (full) expect = Json{{"status", 403}, {"body", {{"errors", {{{"code", "organization_membership_quota_exceeded"}}}}}}};
-        auto [st, res] = call("POST", "/v1/organizations/" + *o + "/memberships", {{"user_id", *u}, {"role", *r}}, expect);
+        int st = send("POST", "/v1/organizations/" + *o + "/memberships", {{"user_id", *u}, {"role", *r}}, expect);
         if (full && st == 200) fail("a member was added beyond the seat cap of " + std::to_string(cap), steps.back());
         break;
       }
@@ -227,13 +251,13 @@ class Run {
         auto o = pick(model_.orgs, op.a);
         auto u = pick(model_.users, op.b);
         auto r = pick(model_.roles, op.c);
-        if (o && u) call("PATCH", "/v1/organizations/" + *o + "/memberships/" + *u, {{"role", *r}});
+        if (o && u) send("PATCH", "/v1/organizations/" + *o + "/memberships/" + *u, {{"role", *r}});
         break;
       }
       case kRemoveMember: {
         auto o = pick(model_.orgs, op.a);
         auto u = pick(model_.users, op.b);
-        if (o && u) call("DELETE", "/v1/organizations/" + *o + "/memberships/" + *u);
+        if (o && u) send("DELETE", "/v1/organizations/" + *o + "/memberships/" + *u);
         break;
       }
       case kInvite: {
@@ -251,7 +275,7 @@ class Run {
       }
       case kRevoke: {
         auto i = pick(model_.invitations, op.a);
-        if (i) call("POST", "/v1/organizations/" + model_.invitation_org[*i] + "/invitations/" + *i + "/revoke");
+        if (i) send("POST", "/v1/organizations/" + model_.invitation_org[*i] + "/invitations/" + *i + "/revoke");
         break;
       }
       case kAccept: {
@@ -263,7 +287,7 @@ class Run {
         break;
       }
       case kAdvanceClock:
-        call("POST", "/__sim/clock", {{"advance_ms", int64_t{op.a % 40} * 24 * 3600 * 1000}});
+        send("POST", "/__sim/clock", {{"advance_ms", int64_t{op.a % 40} * 24 * 3600 * 1000}});
         break;
       case kMergeMetadata: {
         auto o = pick(model_.orgs, op.a);
@@ -300,10 +324,8 @@ class Run {
       case kCreateCustomRole: {
         std::string feature = "f" + std::to_string(op.a % 3), action = "act" + std::to_string(op.b % 2);
         std::string perm_key = "org:" + feature + ":" + action;
-        Json perms = peek("/v1/organization_permissions?limit=500&query=" + perm_key);
         std::string perm_id;
-        for (const auto& p : perms["data"])
-          if (p["key"] == perm_key) perm_id = p["id"];
+        if (const Permission* p = inst().find_permission_by_key(perm_key)) perm_id = p->id;
         if (perm_id.empty()) {
           auto [st, res] = call("POST", "/v1/organization_permissions", {{"name", perm_key}, {"key", perm_key}});
           if (st != 200) break;
@@ -329,22 +351,29 @@ class Run {
       case kSwitchOrg: {
         auto s = pick(model_.sessions, op.a);
         auto o = pick(model_.orgs, op.b);
-        if (s && o) call("POST", "/__sim/sessions/" + *s + "/active_organization", {{"organization_id", *o}});
+        if (s && o) send("POST", "/__sim/sessions/" + *s + "/active_organization", {{"organization_id", *o}});
         break;
       }
       case kMintToken: {
         auto s = pick(model_.sessions, op.a);
         if (!s) break;
-        Json session = peek("/v1/sessions/" + *s);
+        // The session as GET /v1/sessions/{id} shows it before the token is minted.
+        std::string status, org_id, user_id;
+        if (const Session* se = find_session(*s)) {
+          status = inst().session_status(*se);
+          org_id = se->last_active_organization_id.value_or("");
+          user_id = se->user_id;
+        }
         auto [st, res] = call("POST", "/v1/sessions/" + *s + "/tokens");
         if (st != 200) break;
         Model::Token t{res["jwt"], *s, "", "", "", {}, "token" + std::to_string(model_.tokens.size() + 1)};
         // Replays mint their own token (a recorded one would carry this run's claims).
         steps.back() = {{"token", {{"session", *s}}}, {"save", {{t.var, "."}}}};
-        if (session.value("status", "") == "active" && session["last_active_organization_id"].is_string()) {
-          t.org_id = session["last_active_organization_id"];
-          t.org_slug = peek("/v1/organizations/" + t.org_id)["slug"];
-          t.role = role_of(t.org_id, session["user_id"]);
+        if (status == "active" && !org_id.empty()) {
+          t.org_id = org_id;
+          t.org_slug = inst().get_organization(t.org_id).slug;
+          const Membership* m = inst().find_membership(t.org_id, user_id);
+          t.role = m ? m->role : "";
           t.permissions = model_.granted(t.org_id, model_.role_custom_permissions[t.role]);
         }
         model_.tokens.push_back(t);
@@ -377,17 +406,17 @@ class Run {
           if (mask & (1 << i)) features.push_back("f" + std::to_string(i));
         for (const auto& f : features)
           if (!model_.billing_features.count(f) &&
-              call("POST", "/__sim/billing/features", {{"slug", f}, {"name", f}}).first == 200)
+              send("POST", "/__sim/billing/features", {{"slug", f}, {"name", f}}) == 200)
             model_.billing_features.insert(f);
         std::string slug = "p" + std::to_string(mask);
         if (!model_.billing_plans.count(slug) &&
-            call("POST", "/__sim/billing/plans",
+            send("POST", "/__sim/billing/plans",
                  {{"slug", slug}, {"name", slug}, {"for_payer_type", "org"}, {"fee", 1000}, {"features", features}})
-                    .first == 200)
+                    == 200)
           model_.billing_plans.insert(slug);
         std::optional<Json> expect;
         if (!model_.billing_on) expect = Json{{"status", 403}, {"body", {{"errors", {{{"code", "billing_not_enabled"}}}}}}};
-        auto [st, res] = call("POST", "/__sim/organizations/" + *o + "/billing/subscribe", {{"plan", slug}}, expect);
+        int st = send("POST", "/__sim/organizations/" + *o + "/billing/subscribe", {{"plan", slug}}, expect);
         if (st == 200) {
           if (!model_.billing_on) return fail("an organization subscribed while billing was off", steps.back());
           model_.org_features[*o] = std::set<std::string>(features.begin(), features.end());
@@ -396,7 +425,7 @@ class Run {
       }
       case kBillingSwitch: {
         bool on = op.a % 2 == 0;
-        if (call("POST", "/__sim/billing/settings", {{"organizations", on}}).first == 200) model_.billing_on = on;
+        if (send("POST", "/__sim/billing/settings", {{"organizations", on}}) == 200) model_.billing_on = on;
         break;
       }
       default:
@@ -404,62 +433,140 @@ class Run {
     }
   }
 
-  // --- invariants, after every operation
+  // --- invariants, after every operation that changed something
+
+  const Session* find_session(const std::string& id) {
+    try {
+      return &inst().get_session(id);
+    } catch (const ClerkError&) {
+      return nullptr;  // its user was deleted
+    }
+  }
+
+  // What loading a dump of the state as a fixture would refuse (the problem, or "").
+  // find_state_problem holds the rules across the state; the rest are the loader's own
+  // checks of single fields, and of the billing and SSO parts, which are run again
+  // only when what they read changed. The instance's identity and webhook endpoints
+  // were checked when the fixture loaded and no operation here changes them; should
+  // they differ, the whole dump goes through the loader.
+  std::string state_problem(const InstanceState& s) {
+    if (s.info != fixture_info_ || s.webhook_endpoints != fixture_endpoints_) {
+      try {
+        load_fixture(dump_fixture(s), 0, false);
+      } catch (const std::exception& e) {
+        return e.what();
+      }
+      return "";
+    }
+    if (auto problem = find_state_problem(s)) return problem->where + ": " + problem->what;
+    auto object = [](const Json& j) { return j.is_null() || j.is_object(); };
+    if (!object(s.settings.organization_creation_defaults))
+      return "/organization_settings/organization_creation_defaults: must be an object";
+    for (size_t i = 0; i < s.permissions.size(); ++i)
+      if (s.permissions[i].key.empty()) return "/permissions/" + std::to_string(i) + "/key: is required";
+    for (size_t i = 0; i < s.role_sets.size(); ++i)
+      if (s.role_sets[i].key.empty()) return "/role_sets/" + std::to_string(i) + "/key: is required";
+    for (size_t i = 0; i < s.users.size(); ++i) {
+      const User& u = s.users[i];
+      if (!object(u.public_metadata) || !object(u.private_metadata) || !object(u.unsafe_metadata))
+        return "/users/" + std::to_string(i) + ": metadata must be an object";
+    }
+    for (size_t i = 0; i < s.organizations.size(); ++i)
+      if (!object(s.organizations[i].public_metadata) || !object(s.organizations[i].private_metadata))
+        return "/organizations/" + std::to_string(i) + ": metadata must be an object";
+    for (size_t i = 0; i < s.memberships.size(); ++i)
+      if (!object(s.memberships[i].public_metadata) || !object(s.memberships[i].private_metadata))
+        return "/memberships/" + std::to_string(i) + ": metadata must be an object";
+    for (size_t i = 0; i < s.invitations.size(); ++i)
+      if (!object(s.invitations[i].public_metadata) || !object(s.invitations[i].private_metadata))
+        return "/invitations/" + std::to_string(i) + ": metadata must be an object";
+    std::vector<std::string> org_ids, user_ids;
+    for (const auto& o : s.organizations) org_ids.push_back(o.id);
+    for (const auto& u : s.users) user_ids.push_back(u.id);
+    if (!parts_checked_ || s.billing != checked_billing_ || s.sso != checked_sso_ || org_ids != checked_org_ids_ ||
+        user_ids != checked_user_ids_) {
+      try {
+        IdGenerator ids(s.seed, s.id_counter);
+        load_billing_fixture(dump_billing_fixture(s.billing), "/billing", ids, s.clock_ms, s);
+        load_sso_fixture(dump_sso_fixture(s.sso), ids, s.clock_ms, s);
+      } catch (const std::exception& e) {
+        return e.what();
+      }
+      parts_checked_ = true;
+      checked_billing_ = s.billing;
+      checked_sso_ = s.sso;
+      checked_org_ids_ = std::move(org_ids);
+      checked_user_ids_ = std::move(user_ids);
+    }
+    return "";
+  }
 
   void check_invariants() {
+    const Instance& in = inst();
     // The event log: every event once, with its own id, in the order of the instance clock.
-    Json log = peek("/__sim/webhooks/events?limit=500");
-    std::set<std::string> event_ids;
-    int64_t last = 0;
-    for (const auto& e : log["data"]) {
+    // Events are only ever appended, so each is looked at once.
+    const auto& log = in.event_log();
+    if (log.size() < events_checked_) {
+      events_checked_ = 0;
+      event_ids_.clear();
+      last_event_ = 0;
+    }
+    for (; events_checked_ < log.size(); ++events_checked_) {
+      const Json& e = log[events_checked_];
       Json step = {{"control", {{"method", "GET"}, {"path", "/__sim/webhooks/events"}}}};
-      if (!event_ids.insert(e.value("id", "")).second) return fail("event id " + e.value("id", "") + " logged twice", step);
-      if (e.value("timestamp", int64_t{0}) < last) return fail("event " + e.value("id", "") + " is out of order", step);
-      last = e.value("timestamp", int64_t{0});
+      if (!event_ids_.insert(e.value("id", "")).second) return fail("event id " + e.value("id", "") + " logged twice", step);
+      if (e.value("timestamp", int64_t{0}) < last_event_) return fail("event " + e.value("id", "") + " is out of order", step);
+      last_event_ = e.value("timestamp", int64_t{0});
     }
-    Json state = peek("/__sim/state");
-    InstanceState loaded;
-    try {
-      loaded = load_fixture(state, 0, false);
-    } catch (const std::exception& e) {
-      return fail(std::string("the state no longer holds together: ") + e.what(),
+    const InstanceState loaded = in.snapshot();
+    if (std::string problem = state_problem(loaded); !problem.empty())
+      return fail("the state no longer holds together: " + problem,
                   {{"control", {{"method", "GET"}, {"path", "/__sim/state"}}}});
-    }
     int64_t now = loaded.clock_ms;
     std::map<std::string, const Role*> roles;
     for (const auto& r : loaded.roles) roles[r.key] = &r;
     std::map<std::string, const RoleSet*> sets;
     for (const auto& s : loaded.role_sets) sets[s.key] = &s;
-    Json listed = peek("/v1/organizations?include_members_count=true&limit=500");
-    std::map<std::string, Json> by_id;
-    for (const auto& o : listed["data"]) by_id[o["id"]] = o;
+    std::map<std::string, std::vector<const Membership*>> members_of;
+    for (const auto& m : loaded.memberships) members_of[m.organization_id].push_back(&m);
+    std::map<std::string, int64_t> pending_of;
+    for (const auto& inv : loaded.invitations)
+      if (inv.status == "pending" && now < inv.expires_at) ++pending_of[inv.organization_id];
     std::set<std::string> slugs;
     for (const auto& o : loaded.organizations) {
-      Json step = {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.slug}}},
-                   {"expect", {{"status", 200}, {"body", {{"id", o.id}}}}}};
-      if (!valid_slug(o.slug) || !slugs.insert(o.slug).second) return fail("slug '" + o.slug + "' is malformed or taken twice", step);
-      if (peek("/v1/organizations/" + o.slug).value("id", "") != o.id) return fail("slug '" + o.slug + "' does not resolve", step);
-      int64_t members = 0, pending = 0;
+      auto step = [&] {
+        return Json{{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.slug}}},
+                    {"expect", {{"status", 200}, {"body", {{"id", o.id}}}}}};
+      };
+      if (!valid_slug(o.slug) || !slugs.insert(o.slug).second) return fail("slug '" + o.slug + "' is malformed or taken twice", step());
+      // What GET /v1/organizations/{slug} finds.
+      std::string resolved;
+      try {
+        resolved = in.get_organization(o.slug).id;
+      } catch (const ClerkError&) {
+      }
+      if (resolved != o.id) return fail("slug '" + o.slug + "' does not resolve", step());
+      int64_t members = 0, pending = pending_of[o.id];
       bool manager = false;
-      for (const auto& m : loaded.memberships) {
-        if (m.organization_id != o.id) continue;
+      for (const Membership* m : members_of[o.id]) {
         ++members;
-        const Role* r = roles[m.role];
+        const Role* r = roles[m->role];
         if (r && std::count(r->permissions.begin(), r->permissions.end(), "org:sys_memberships:manage")) manager = true;
         const RoleSet* set = sets[o.role_set_key.value_or("")];
-        if (set && !std::count(set->roles.begin(), set->roles.end(), m.role))
-          return fail("a member of " + o.id + " holds " + m.role + ", which its role set lacks", step);
+        if (set && !std::count(set->roles.begin(), set->roles.end(), m->role))
+          return fail("a member of " + o.id + " holds " + m->role + ", which its role set lacks", step());
       }
-      for (const auto& inv : loaded.invitations)
-        if (inv.organization_id == o.id && inv.status == "pending" && now < inv.expires_at) ++pending;
-      Json counts = {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.id + "?include_members_count=true"}}},
-                     {"expect", {{"status", 200}, {"body", {{"members_count", members}, {"pending_invitations_count", pending}}}}}};
-      if (by_id[o.id]["members_count"] != members || by_id[o.id]["pending_invitations_count"] != pending)
-        return fail("the counts of " + o.id + " disagree with its lists", counts);
+      auto counts = [&] {
+        return Json{{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + o.id + "?include_members_count=true"}}},
+                    {"expect", {{"status", 200}, {"body", {{"members_count", members}, {"pending_invitations_count", pending}}}}}};
+      };
+      // The counts organizations are listed with (include_members_count=true).
+      if (in.members_count(o.id) != members || in.pending_invitations_count(o.id) != pending)
+        return fail("the counts of " + o.id + " disagree with its lists", counts());
       if (o.max_allowed_memberships > 0 && members + pending > o.max_allowed_memberships)
         return fail(o.id + " holds " + std::to_string(members + pending) + " seats over its cap of " +
                         std::to_string(o.max_allowed_memberships),
-                    counts);
+                    counts());
       bool lost = model_.managed.count(o.id) > 0 && !manager && members > 0;
       if (manager) model_.managed.insert(o.id);
       else model_.managed.erase(o.id);
@@ -468,9 +575,8 @@ class Run {
                                      {"path", "/v1/organizations/" + o.id + "?include_missing_member_with_elevated_permissions=true"}}},
                         {"expect", {{"status", 200}, {"body", {{"missing_member_with_elevated_permissions", true}}}}}};
         if (!model_.may_lack_manager.count(o.id))
-          return fail(o.id + " lost its last member who can manage members", counts);
-        if (peek("/v1/organizations/" + o.id + "?include_missing_member_with_elevated_permissions=true")
-                ["missing_member_with_elevated_permissions"] != true)
+          return fail(o.id + " lost its last member who can manage members", counts());
+        if (!in.missing_member_with_elevated_permissions(o.id))
           return fail(o.id + " lacks a member manager but does not say so", flagged);
       }
       auto meta = model_.public_metadata.find(o.id);
@@ -481,21 +587,23 @@ class Run {
     }
     // A membership lists its role's permissions; with billing on, a custom one only when
     // its feature is in the organization's plan.
-    Json all_members = peek("/v1/organization_memberships?limit=500");
-    for (const auto& m : all_members["data"]) {
-      const Role* r = roles[m["role"].get<std::string>()];
-      if (!r) return fail("a membership names a role that does not exist", nullptr);
+    for (const auto& lm : loaded.memberships) {
+      const Membership* m = in.find_membership(lm.organization_id, lm.user_id);
+      const Role* r = roles[lm.role];
+      if (!m || !r) return fail("a membership names a role that does not exist", nullptr);
       std::set<std::string> custom;
       for (const auto& key : r->permissions)
         if (key.rfind("org:sys_", 0) != 0) custom.insert(key);
-      std::set<std::string> granted = model_.granted(m["organization"]["id"], custom);
-      Json expected = Json::array();
+      std::set<std::string> granted = model_.granted(m->organization_id, custom);
+      std::vector<std::string> expected;
       for (const auto& key : r->permissions)
         if (key.rfind("org:sys_", 0) == 0 || granted.count(key)) expected.push_back(key);
-      if (m["permissions"] != expected) {
-        std::string org = m["organization"]["id"], user = m["public_user_data"]["user_id"];
-        return fail("a membership's permissions are " + m["permissions"].dump() + ", not " + expected.dump(),
-                    {{"request", {{"method", "GET"}, {"path", "/v1/organizations/" + org + "/memberships?user_id=" + user}}},
+      // The permissions a membership is listed with.
+      std::vector<std::string> listed = in.membership_permissions(*m);
+      if (listed != expected) {
+        return fail("a membership's permissions are " + Json(listed).dump() + ", not " + Json(expected).dump(),
+                    {{"request", {{"method", "GET"},
+                                  {"path", "/v1/organizations/" + m->organization_id + "/memberships?user_id=" + m->user_id}}},
                      {"expect", {{"status", 200}, {"body", {{"data", {{{"permissions", expected}}}}}}}}});
       }
     }
@@ -509,29 +617,45 @@ class Run {
       model_.invitation_status[inv.id] = status;
     }
     // A pending session has no active organization and the choose-organization task;
-    // a session with an active organization is not pending.
+    // a session with an active organization is not pending. (As GET /v1/sessions/{id} shows them.)
+    std::map<std::string, const Session*> sessions;
+    for (const auto& se : loaded.sessions) sessions[se.id] = &se;
     for (const auto& id : model_.sessions) {
-      Json se = peek("/v1/sessions/" + id);
-      if (!se.contains("status")) continue;  // its user was deleted
-      Json step = {{"request", {{"method", "GET"}, {"path", "/v1/sessions/" + id}}}};
-      bool pending = se["status"] == "pending";
-      if (pending && (!se["last_active_organization_id"].is_null() ||
-                      se["tasks"] != Json::parse(R"([{"key":"choose-organization"}])"))) {
-        step["expect"] = {{"body", {{"last_active_organization_id", nullptr}}}};
-        return fail("pending session " + id + " has an active organization or lacks its task", step);
-      }
-      if (se["status"] == "active" && se["last_active_organization_id"].is_null() &&
-          loaded.settings.force_organization_selection) {
-        step["expect"] = {{"body", {{"status", "pending"}}}};
-        return fail("session " + id + " is active without an organization although membership is required", step);
-      }
+      auto found = sessions.find(id);
+      if (found == sessions.end()) continue;  // its user was deleted
+      const Session& se = *found->second;
+      std::string status = in.session_status(se);
+      auto step = [&](Json expect) {
+        return Json{{"request", {{"method", "GET"}, {"path", "/v1/sessions/" + id}}}, {"expect", std::move(expect)}};
+      };
+      bool pending = status == "pending";
+      if (pending && (se.last_active_organization_id ||
+                      in.session_tasks(se) != std::vector<std::string>{"choose-organization"}))
+        return fail("pending session " + id + " has an active organization or lacks its task",
+                    step({{"body", {{"last_active_organization_id", nullptr}}}}));
+      if (status == "active" && !se.last_active_organization_id && loaded.settings.force_organization_selection)
+        return fail("session " + id + " is active without an organization although membership is required",
+                    step({{"body", {{"status", "pending"}}}}));
     }
     // Tokens keep what they said at mint time, and never carry system permissions.
-    for (const auto& t : model_.tokens) {
+    for (size_t i = 0; i < model_.tokens.size(); ++i) {
+      const auto& t = model_.tokens[i];
+      if (dead_tokens_.count(i)) continue;
+      // What POST /__sim/authorize answers, asked directly: a refusal (the token expired;
+      // the instance clock only moves forward, so it stays refused) draws no trace id
+      // the replaying run would not draw.
       Request r{"POST", "/__sim/authorize", {}, Json{{"token", t.jwt}, {"check", Json::object()}}.dump()};
-      r.headers["Authorization"] = "Bearer " + key_;
-      Response res = dispatcher_.handle(r);
-      if (res.status != 200) continue;  // expired by now
+      Context cx{tenancy_.find(key_), &tenancy_, r, {}, {}, ApiVersion::v2026_05_12, kServerUrl, nullptr};
+      Response res;
+      try {
+        res = control::authorize(cx);
+      } catch (const ClerkError&) {
+        dead_tokens_.insert(i);
+        continue;
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (res.status != 200) continue;
       Json auth = Json::parse(res.body)["auth"];
       Json expected_auth = {{"org_id", t.org_id.empty() ? Json(nullptr) : Json(t.org_id)},
                             {"org_slug", t.org_slug.empty() ? Json(nullptr) : Json(t.org_slug)},
@@ -555,10 +679,28 @@ class Run {
     }
   }
 
+  // The dispatcher's default: the issuer tokens are minted with.
+  static constexpr const char* kServerUrl = "http://127.0.0.1:8787";
+
   Tenancy tenancy_;
   Dispatcher dispatcher_;
   std::string key_;
   Model model_;
+  bool checking_;
+  bool changed_ = false;  // the current operation may have changed the state
+  bool checked_ = false;  // the invariants were checked at least once
+  // The event log up to here was checked.
+  size_t events_checked_ = 0;
+  std::set<std::string> event_ids_;
+  int64_t last_event_ = 0;
+  // What the state check saw last (checked once, as the fixture loaded).
+  InstanceInfo fixture_info_;
+  std::vector<WebhookEndpoint> fixture_endpoints_;
+  bool parts_checked_ = false;
+  BillingState checked_billing_;
+  SsoState checked_sso_;
+  std::vector<std::string> checked_org_ids_, checked_user_ids_;
+  std::set<size_t> dead_tokens_;  // refused by authorize once, so for good
 };
 
 rc::Gen<Op> gen_op() {
@@ -605,7 +747,7 @@ int run_check(const CheckOptions& options, std::ostream& out) {
     // nominal size, the sequence length the step limit.
     const auto ops = *rc::gen::resize(options.max_steps,
                                       rc::gen::container<std::vector<Op>>(rc::gen::resize(100, gen_op())));
-    Run first(fixture), second(fixture);
+    Run first(fixture, true), second(fixture, false);
     for (size_t i = 0; i < ops.size(); ++i) {
       first.apply(ops[i]);
       ++applied;
