@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <ctime>
 #include <utility>
-#include <regex>
 #include <set>
 
 #include "core/faults.hpp"
 #include "core/text.hpp"
 #include "domain/instance.hpp"
+#include "domain/rules.hpp"
 #include "domain/listing.hpp"
 
 namespace clerksim {
@@ -110,9 +110,8 @@ std::vector<const Feature*> Instance::plan_features(const Plan& plan) const {
 
 namespace {
 void require_billing_slug(const std::string& slug, const std::string& param) {
-  static const std::regex re(R"(^[a-z0-9][a-z0-9_-]*$)");
   if (slug.empty()) throw ClerkError::param_missing(param);
-  if (!std::regex_match(slug, re))
+  if (!valid_billing_slug(slug))
     throw ClerkError::param_value(param, param + " may hold lower-case letters, digits, '-' and '_' only.");
 }
 }  // namespace

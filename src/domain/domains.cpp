@@ -1,7 +1,6 @@
 // Verified domains: an organization claims a domain, verifies it, and users with a
 // verified email on it are invited or offered to join, as its enrollment mode says.
 #include <algorithm>
-#include <regex>
 
 #include "core/text.hpp"
 #include "domain/instance.hpp"
@@ -39,11 +38,6 @@ std::string email_domain(const std::string& email) {
 }
 
 }  // namespace
-
-bool valid_domain_name(const std::string& name) {
-  static const std::regex re(R"(^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$)");
-  return name.size() <= 253 && std::regex_match(name, re);
-}
 
 std::string Instance::domain_default_role(const Organization& org) const {
   const RoleSet& set = role_set_of(org);

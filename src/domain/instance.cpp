@@ -196,8 +196,6 @@ InstanceState Instance::snapshot() const {
   return s;
 }
 
-bool Instance::same_state(const Instance& before) const { return snapshot() == before.snapshot(); }
-
 std::vector<DomainEvent> Instance::take_events() {
   std::vector<DomainEvent> out;
   out.swap(events_);

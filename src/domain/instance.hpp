@@ -223,9 +223,6 @@ class Instance {
   const Clock& clock() const { return clock_; }
   std::string next_trace_id() { return traces_.next_hex(); }
   InstanceState snapshot() const;
-  // Whether the state equals `before`'s (as snapshot() sees it): how a caller proves
-  // that a refused operation left no trace.
-  bool same_state(const Instance& before) const;
 
   // --- users
   const User& create_user(const NewUser& in);
@@ -288,9 +285,9 @@ class Instance {
   // back to record_event, which keeps the instance's event log.
   std::vector<DomainEvent> take_events();
   void record_event(Json rendered) { event_log_.insert(logged_events_++, std::move(rendered)); }
-  // Oldest first, keyed by position in the log.
+  // Oldest first, keyed by position in the log (0, 1, ...).
   const PMap<uint64_t, Json>& event_log() const { return event_log_; }
-  void clear_event_log() { event_log_.clear(); }
+  void clear_event_log() { event_log_.clear(), logged_events_ = 0; }
   // Event ids ("msg_..."), from their own seeded stream so they never move resource ids.
   std::string next_event_id() { return event_ids_.next("msg"); }
   // After a reset the event ids go on from where the old instance was, so an app

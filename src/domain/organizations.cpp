@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <regex>
 
 #include "core/text.hpp"
 #include "domain/instance.hpp"
@@ -7,15 +6,6 @@
 #include "domain/listing.hpp"
 
 namespace clerksim {
-
-namespace {
-
-bool looks_like_url_or_html(const std::string& name) {
-  static const std::regex re(R"((://|www\.|<[^>]*>))", std::regex::icase);
-  return std::regex_search(name, re);
-}
-
-}  // namespace
 
 std::string Instance::validated_org_name(const std::string& raw) const {
   std::string name = trim(raw);

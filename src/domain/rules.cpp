@@ -3,30 +3,83 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <regex>
 #include <set>
+#include <string_view>
 
 namespace clerksim {
 
+// The format rules are written out character by character: they run on every
+// identifier of a loaded fixture and never recurse, whatever the input's length.
+namespace {
+
+bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 && static_cast<unsigned char>(c) < 128; }
+
+// One DNS label: letters, digits and '-', neither first nor last a '-'.
+bool dns_label(std::string_view label, bool (*letter_or_digit)(char), size_t max_size) {
+  if (label.empty() || label.size() > max_size) return false;
+  if (!letter_or_digit(label.front()) || !letter_or_digit(label.back())) return false;
+  return std::all_of(label.begin(), label.end(), [&](char c) { return c == '-' || letter_or_digit(c); });
+}
+
+// Labels joined by '.', at least two; `last` checks the final one.
+template <class LabelRule, class LastRule>
+bool dotted_name(std::string_view name, LabelRule label, LastRule last) {
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || !last(name.substr(dot + 1))) return false;
+  std::string_view rest = name.substr(0, dot);
+  for (size_t start = 0;;) {
+    size_t next = rest.find('.', start);
+    if (!label(rest.substr(start, next == std::string_view::npos ? std::string_view::npos : next - start))) return false;
+    if (next == std::string_view::npos) return true;
+    start = next + 1;
+  }
+}
+
+}  // namespace
+
 bool valid_email(const std::string& s) {
-  static const std::regex re(
-      R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$)");
-  return std::regex_match(s, re);
+  static const std::string_view local_extra = ".!#$%&'*+/=?^_`{|}~-";
+  size_t at = s.find('@');
+  if (at == 0 || at == std::string::npos) return false;
+  for (size_t i = 0; i < at; ++i)
+    if (!alnum(s[i]) && local_extra.find(s[i]) == std::string_view::npos) return false;
+  auto label = [](std::string_view l) { return dns_label(l, alnum, std::string_view::npos); };
+  return dotted_name(std::string_view(s).substr(at + 1), label, label);
 }
 
 bool valid_phone(const std::string& s) {
-  static const std::regex re(R"(^\+[1-9][0-9]{6,14}$)");
-  return std::regex_match(s, re);
+  if (s.size() < 8 || s.size() > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
+  return std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool valid_username(const std::string& s) {
-  static const std::regex re(R"(^[a-z0-9_.-]{1,64}$)");
-  return std::regex_match(s, re);
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return lower_alnum(c) || c == '_' || c == '.' || c == '-'; });
 }
 
 bool valid_slug(const std::string& s) {
-  static const std::regex re(R"(^[a-z0-9-]+$)");
-  return std::regex_match(s, re);
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return lower_alnum(c) || c == '-'; });
+}
+
+bool valid_billing_slug(const std::string& s) {
+  return !s.empty() && lower_alnum(s[0]) &&
+         std::all_of(s.begin(), s.end(), [](char c) { return lower_alnum(c) || c == '-' || c == '_'; });
+}
+
+bool valid_domain_name(const std::string& name) {
+  if (name.size() > 253) return false;
+  auto label = [](std::string_view l) { return dns_label(l, lower_alnum, 63); };
+  auto top = [&](std::string_view l) { return label(l) && l.front() >= 'a' && l.front() <= 'z'; };
+  return dotted_name(name, label, top);
+}
+
+bool looks_like_url_or_html(const std::string& text) {
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  size_t open = lower.find('<');
+  return lower.find("://") != std::string::npos || lower.find("www.") != std::string::npos ||
+         (open != std::string::npos && lower.find('>', open) != std::string::npos);
 }
 
 std::string slugify(const std::string& name, char separator, const std::string& fallback) {

@@ -12,6 +12,10 @@ bool valid_email(const std::string& s);
 bool valid_phone(const std::string& s);     // E.164
 bool valid_username(const std::string& s);  // after lower-casing
 bool valid_slug(const std::string& s);
+bool valid_billing_slug(const std::string& s);  // feature and plan slugs
+bool valid_domain_name(const std::string& name);  // lower-case, at least two labels
+// An organization name may not carry a link or markup.
+bool looks_like_url_or_html(const std::string& text);
 // Our own slug rule: lower-case the name and turn every run of other characters
 // into one '-' ("Acme, Inc." -> "acme-inc"); "organization" when nothing is left.
 std::string slugify(const std::string& name, char separator = '-', const std::string& fallback = "organization");

@@ -185,7 +185,6 @@ struct IdpSignIn {
 };
 
 // A fully qualified domain name, lower-case (as stored).
-bool valid_domain_name(const std::string& name);
 
 // What a sign-in through an IdP produced.
 struct SsoSignIn {

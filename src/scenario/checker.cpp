@@ -512,7 +512,7 @@ class Run {
       last_event_ = 0;
     }
     for (; events_checked_ < log.size(); ++events_checked_) {
-      const Json& e = log[events_checked_];
+      const Json& e = log.at(events_checked_);
       Json step = {{"control", {{"method", "GET"}, {"path", "/__sim/webhooks/events"}}}};
       if (!event_ids_.insert(e.value("id", "")).second) return fail("event id " + e.value("id", "") + " logged twice", step);
       if (e.value("timestamp", int64_t{0}) < last_event_) return fail("event " + e.value("id", "") + " is out of order", step);

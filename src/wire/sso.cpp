@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/text.hpp"
+#include "domain/rules.hpp"
 #include "wire/fixture.hpp"
 #include "wire/fixture_node.hpp"
 
