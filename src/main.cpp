@@ -237,6 +237,14 @@ int main(int argc, char** argv) {
   if (app_cmd->parsed()) return check_app(app_opts, app_port, app_fixture);
   if (app.got_subcommand("routes")) print_routes();
   if (run_cmd->parsed()) return run_scenarios(run_opts);
-  if (check_cmd->parsed()) return scenario::run_check(check_opts, std::cout);
+  if (check_cmd->parsed()) {
+    try {
+      return scenario::run_check(check_opts, std::cout);
+    } catch (const FixtureError& e) {
+      std::cerr << "clerk-sim: " << check_opts.fixture << ": " << (e.where.empty() ? "/" : e.where) << ": " << e.what_
+                << "\n";
+      return 2;
+    }
+  }
   return 0;
 }

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace clerksim {
 
@@ -96,22 +98,26 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
   auto at = [](const std::string& list, size_t i, const std::string& field = "") {
     return "/" + list + "/" + std::to_string(i) + (field.empty() ? "" : "/" + field);
   };
-  std::set<std::string> ids;
-  auto unique_id = [&](const std::string& id, const std::string& where) -> std::optional<StateProblem> {
-    if (id.empty()) return StateProblem{where, "an id must not be empty"};
-    if (!ids.insert(id).second) return StateProblem{where, "the id '" + id + "' is used twice"};
+  // Membership tests only (nothing here is iterated), over views of the state's own strings.
+  using Names = std::unordered_set<std::string_view>;
+  Names ids;
+  ids.reserve(s.users.size() * 2 + s.memberships.size() + s.invitations.size() + s.organizations.size());
+  // where() is built only for a problem: most states have none.
+  auto unique_id = [&](const std::string& id, auto where) -> std::optional<StateProblem> {
+    if (id.empty()) return StateProblem{where(), "an id must not be empty"};
+    if (!ids.insert(id).second) return StateProblem{where(), "the id '" + id + "' is used twice"};
     return std::nullopt;
   };
-  std::set<std::string> permission_keys;
+  Names permission_keys;
   for (size_t i = 0; i < s.permissions.size(); ++i) {
-    if (auto p = unique_id(s.permissions[i].id, at("permissions", i, "id"))) return p;
+    if (auto p = unique_id(s.permissions[i].id, [&] { return at("permissions", i, "id"); })) return p;
     if (!permission_keys.insert(s.permissions[i].key).second)
       return StateProblem{at("permissions", i, "key"), "the permission key '" + s.permissions[i].key + "' is used twice"};
   }
-  std::set<std::string> role_keys;
+  Names role_keys;
   for (size_t i = 0; i < s.roles.size(); ++i) {
     const Role& r = s.roles[i];
-    if (auto p = unique_id(r.id, at("roles", i, "id"))) return p;
+    if (auto p = unique_id(r.id, [&] { return at("roles", i, "id"); })) return p;
     if (r.key.rfind("org:", 0) != 0) return StateProblem{at("roles", i, "key"), "a role key must start with 'org:'"};
     if (!role_keys.insert(r.key).second)
       return StateProblem{at("roles", i, "key"), "the role key '" + r.key + "' is used twice"};
@@ -124,11 +130,11 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
   if (!s.settings.domains_default_role.empty() && !role_keys.count(s.settings.domains_default_role))
     return StateProblem{"/organization_settings/domains_default_role",
                         "no role has the key '" + s.settings.domains_default_role + "'"};
-  std::set<std::string> set_keys;
+  Names set_keys;
   size_t initial_sets = 0;
   for (size_t i = 0; i < s.role_sets.size(); ++i) {
     const RoleSet& rs = s.role_sets[i];
-    if (auto p = unique_id(rs.id, at("role_sets", i, "id"))) return p;
+    if (auto p = unique_id(rs.id, [&] { return at("role_sets", i, "id"); })) return p;
     if (!set_keys.insert(rs.key).second)
       return StateProblem{at("role_sets", i, "key"), "the role set key '" + rs.key + "' is used twice"};
     if (rs.type == "initial") ++initial_sets;
@@ -141,24 +147,25 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
     if (!in_set(rs.creator_role)) return StateProblem{at("role_sets", i, "creator_role"), "must be one of the set's roles"};
   }
   if (initial_sets != 1) return StateProblem{"/role_sets", "exactly one role set must have the type 'initial'"};
-  std::set<std::string> emails, usernames, external_ids, user_ids;
+  Names emails, usernames, external_ids, user_ids;
+  emails.reserve(s.users.size()), user_ids.reserve(s.users.size());
   for (size_t i = 0; i < s.users.size(); ++i) {
     const User& u = s.users[i];
-    if (auto p = unique_id(u.id, at("users", i, "id"))) return p;
+    if (auto p = unique_id(u.id, [&] { return at("users", i, "id"); })) return p;
     user_ids.insert(u.id);
     for (size_t k = 0; k < u.email_addresses.size(); ++k) {
       const auto& e = u.email_addresses[k];
-      std::string where = at("users", i, "email_addresses/" + std::to_string(k));
+      auto where = [&] { return at("users", i, "email_addresses/" + std::to_string(k)); };
       if (auto p = unique_id(e.id, where)) return p;
-      if (!valid_email(e.email_address)) return StateProblem{where, "'" + e.email_address + "' is not an email address"};
+      if (!valid_email(e.email_address)) return StateProblem{where(), "'" + e.email_address + "' is not an email address"};
       if (!emails.insert(e.email_address).second)
-        return StateProblem{where, "the email address '" + e.email_address + "' belongs to two users"};
+        return StateProblem{where(), "the email address '" + e.email_address + "' belongs to two users"};
     }
     for (size_t k = 0; k < u.phone_numbers.size(); ++k) {
       const auto& ph = u.phone_numbers[k];
-      std::string where = at("users", i, "phone_numbers/" + std::to_string(k));
+      auto where = [&] { return at("users", i, "phone_numbers/" + std::to_string(k)); };
       if (auto p = unique_id(ph.id, where)) return p;
-      if (!valid_phone(ph.phone_number)) return StateProblem{where, "'" + ph.phone_number + "' is not an E.164 number"};
+      if (!valid_phone(ph.phone_number)) return StateProblem{where(), "'" + ph.phone_number + "' is not an E.164 number"};
     }
     auto owns = [](const auto& list, const std::optional<std::string>& id) {
       return !id || std::any_of(list.begin(), list.end(), [&](const auto& item) { return item.id == *id; });
@@ -172,11 +179,12 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
     if (u.external_id && !external_ids.insert(*u.external_id).second)
       return StateProblem{at("users", i, "external_id"), "the external id is used twice"};
   }
-  std::set<std::string> slugs, org_ids;
-  std::map<std::string, std::string> org_role_sets;  // organization id -> its role set key, when it names one
+  Names slugs, org_ids;
+  slugs.reserve(s.organizations.size()), org_ids.reserve(s.organizations.size());
+  std::unordered_map<std::string_view, std::string_view> org_role_sets;  // organization id -> its role set key, when it names one
   for (size_t i = 0; i < s.organizations.size(); ++i) {
     const Organization& o = s.organizations[i];
-    if (auto p = unique_id(o.id, at("organizations", i, "id"))) return p;
+    if (auto p = unique_id(o.id, [&] { return at("organizations", i, "id"); })) return p;
     org_ids.insert(o.id);
     if (o.role_set_key) org_role_sets.emplace(o.id, *o.role_set_key);
     if (o.name.empty()) return StateProblem{at("organizations", i, "name"), "an organization needs a name"};
@@ -188,10 +196,16 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
     if (o.max_allowed_memberships < 0)
       return StateProblem{at("organizations", i, "max_allowed_memberships"), "must not be negative"};
   }
-  std::set<std::pair<std::string, std::string>> pairs;
+  struct PairHash {
+    size_t operator()(const std::pair<std::string_view, std::string_view>& p) const {
+      return std::hash<std::string_view>{}(p.first) * 31 + std::hash<std::string_view>{}(p.second);
+    }
+  };
+  std::unordered_set<std::pair<std::string_view, std::string_view>, PairHash> pairs;
+  pairs.reserve(s.memberships.size());
   for (size_t i = 0; i < s.memberships.size(); ++i) {
     const Membership& m = s.memberships[i];
-    if (auto p = unique_id(m.id, at("memberships", i, "id"))) return p;
+    if (auto p = unique_id(m.id, [&] { return at("memberships", i, "id"); })) return p;
     if (!org_ids.count(m.organization_id))
       return StateProblem{at("memberships", i, "organization_id"), "no organization has the id '" + m.organization_id + "'"};
     if (!user_ids.count(m.user_id))
@@ -208,7 +222,7 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
   }
   for (size_t i = 0; i < s.invitations.size(); ++i) {
     const Invitation& inv = s.invitations[i];
-    if (auto p = unique_id(inv.id, at("invitations", i, "id"))) return p;
+    if (auto p = unique_id(inv.id, [&] { return at("invitations", i, "id"); })) return p;
     if (!org_ids.count(inv.organization_id))
       return StateProblem{at("invitations", i, "organization_id"), "no organization has the id '" + inv.organization_id + "'"};
     if (!valid_email(inv.email_address)) return StateProblem{at("invitations", i, "email_address"), "is not an email address"};
@@ -220,7 +234,7 @@ std::optional<StateProblem> find_state_problem(const InstanceState& s) {
   }
   for (size_t i = 0; i < s.sessions.size(); ++i) {
     const Session& se = s.sessions[i];
-    if (auto p = unique_id(se.id, at("sessions", i, "id"))) return p;
+    if (auto p = unique_id(se.id, [&] { return at("sessions", i, "id"); })) return p;
     if (!user_ids.count(se.user_id))
       return StateProblem{at("sessions", i, "user_id"), "no user has the id '" + se.user_id + "'"};
     if (se.last_active_organization_id && !pairs.count({*se.last_active_organization_id, se.user_id}))

@@ -1,7 +1,6 @@
 #include "wire/fixture.hpp"
 
 #include <fstream>
-#include <sstream>
 
 #include "auth/crypto.hpp"
 #include "auth/test_only_key.hpp"
@@ -389,16 +388,22 @@ void add_webhook_endpoint(InstanceState& s, const std::string& url, const std::v
 }
 
 InstanceState load_fixture_file(const std::string& path, uint64_t seed, bool force_seed) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw FixtureError("", "cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
+  std::string text;
+  in.seekg(0, std::ios::end);
+  auto size = in.tellg();
+  if (size < 0) throw FixtureError("", "cannot be read");
+  text.resize(static_cast<size_t>(size));
+  in.seekg(0);
+  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) throw FixtureError("", "cannot be read");
   Json j;
   try {
-    j = Json::parse(text.str());
+    j = Json::parse(text);
   } catch (const Json::parse_error& e) {
     throw FixtureError("", std::string("is not valid JSON (") + e.what() + ")");
   }
+  text = std::string();
   auto slash = path.find_last_of('/');
   return load_fixture(j, seed, force_seed, slash == std::string::npos ? "." : path.substr(0, slash));
 }
