@@ -62,6 +62,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 void accept(tcp::acceptor& acceptor, const std::string& body) {
   acceptor.async_accept([&acceptor, &body](beast::error_code ec, tcp::socket socket) {
     if (ec) return;
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // as clerk-sim does
     std::make_shared<Connection>(std::move(socket), body)->start();
     accept(acceptor, body);
   });

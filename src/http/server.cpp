@@ -136,6 +136,9 @@ struct Server::Impl {
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec) return;  // the acceptor was closed on shutdown
+      // Answers go out as soon as they are written, without waiting for the client's ACK.
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       auto session = std::make_shared<Connection>(std::move(socket), dispatcher, limits, stopping);
       sessions.remove_if([](const std::weak_ptr<Connection>& w) { return w.expired(); });
       sessions.push_back(session);
