@@ -131,7 +131,7 @@ Instance::Instance(InstanceState state, ClockMode mode)
   for (auto& r : state.roles) { r.seq = next_seq(); roles_.insert(r.id, std::move(r)); }
   for (auto& rs : state.role_sets) { rs.seq = next_seq(); role_sets_.insert(rs.id, std::move(rs)); }
   for (auto& u : state.users) { u.seq = next_seq(); insert_user(std::move(u)); }
-  for (auto& o : state.organizations) { o.seq = next_seq(); organizations_.insert(o.id, std::move(o)); }
+  for (auto& o : state.organizations) { o.seq = next_seq(); insert_organization(std::move(o)); }
   for (auto& m : state.memberships) { m.seq = next_seq(); insert_membership(std::move(m)); }
   for (auto& inv : state.invitations) { inv.seq = next_seq(); invitations_.insert(inv.id, std::move(inv)); }
   for (auto& se : state.sessions) { se.seq = next_seq(); sessions_.insert(se.id, std::move(se)); }

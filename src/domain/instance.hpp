@@ -459,6 +459,12 @@ class Instance {
   // Every change to memberships_ goes through these two, which keep member_order_.
   const Membership& insert_membership(Membership m);
   void erase_membership(const MembershipKey& key);
+  // Organizations enter and leave organizations_ through these two, which keep org_by_slug_
+  // (update_organization keeps it on a slug change).
+  const Organization& insert_organization(Organization o);
+  void erase_organization(const std::string& id);
+  // The organizations a user belongs to, by id.
+  std::vector<std::string> organizations_of(const std::string& user_id) const;
   // Users enter and leave users_ through these two, which keep users_by_email_.
   const User& insert_user(User u);
   void erase_user(const std::string& id);
@@ -477,6 +483,7 @@ class Instance {
   PMap<std::string, User> users_;              // by id
   PMap<std::string, std::set<std::string>> users_by_email_;  // lowercased address -> user ids
   PMap<std::string, Organization> organizations_;  // by id
+  PMap<std::string, std::string> org_by_slug_;     // slug -> organization id
   MembershipMap memberships_;
   // Each organization's members by (created_at, insertion order, user id): the
   // unfiltered membership list of an organization pages through it without sorting.

@@ -16,6 +16,15 @@ std::vector<const Membership*> Instance::members_of(const std::string& org_id) c
   return out;
 }
 
+// A scan of every membership: an index by user would cost about 150 bytes a membership
+// (see the README's Performance section).
+std::vector<std::string> Instance::organizations_of(const std::string& user_id) const {
+  std::vector<std::string> out;
+  for (const auto& [key, m] : memberships_)
+    if (key.second == user_id) out.push_back(key.first);
+  return out;
+}
+
 const Membership* Instance::find_membership(const std::string& org_id, const std::string& user_id) const {
   auto it = memberships_.find(MembershipKey{org_id, user_id});
   return it == memberships_.end() ? nullptr : &it->second;
@@ -204,8 +213,7 @@ Page<Membership> Instance::list_all_memberships(const ListWindow& w) const {
 Page<Membership> Instance::list_user_memberships(const std::string& user_id, const ListWindow& w) const {
   get_user(user_id);
   std::vector<const Membership*> items;
-  for (const auto& [key, m] : memberships_)
-    if (m.user_id == user_id) items.push_back(&m);
+  for (const auto& org_id : organizations_of(user_id)) items.push_back(memberships_.get(MembershipKey{org_id, user_id}));
   order_items(items, OrderBy{"created_at", true}, [](const Membership& m, const std::string&) -> SortValue {
     return m.created_at;
   });

@@ -22,10 +22,7 @@ std::string Instance::validated_org_name(const std::string& raw) const {
 // Generated slugs are numbered when taken: "acme", then "acme-2".
 std::string Instance::generate_slug(const std::string& name) const {
   std::string base = slugify(name);
-  auto taken = [&](const std::string& s) {
-    return std::any_of(organizations_.begin(), organizations_.end(),
-                       [&](const auto& kv) { return kv.second.slug == s; });
-  };
+  auto taken = [&](const std::string& s) { return org_by_slug_.contains(s); };
   if (!taken(base)) return base;
   for (int n = 2;; ++n)
     if (!taken(base + "-" + std::to_string(n))) return base + "-" + std::to_string(n);
@@ -37,9 +34,8 @@ void Instance::require_valid_slug(const std::string& slug, const std::string& ex
                      "Organization slugs are turned off for this instance, so a slug cannot be set.");
   if (!valid_slug(slug))
     throw ClerkError::param_format("slug", "A slug may hold only lowercase letters, digits and '-': '" + slug + "'.");
-  for (const auto& [id, o] : organizations_)
-    if (id != except_org && o.slug == slug)
-      throw ClerkError::identifier_exists("slug", "Another organization already uses the slug '" + slug + "'.");
+  if (const std::string* owner = org_by_slug_.get(slug); owner && *owner != except_org)
+    throw ClerkError::identifier_exists("slug", "Another organization already uses the slug '" + slug + "'.");
 }
 
 const Organization& Instance::create_organization(const NewOrganization& in) {
@@ -71,7 +67,7 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
   o.role_set_key = set->key;
   o.created_at = in.created_at.value_or(now);
   o.updated_at = now;
-  const Organization& stored = *organizations_.insert(o.id, std::move(o)).first;
+  const Organization& stored = insert_organization(std::move(o));
   emit(DomainEvent("organization.created", "organization", stored.id, stored.id, std::nullopt));
   if (in.created_by) {
     Membership m;
@@ -88,11 +84,21 @@ const Organization& Instance::create_organization(const NewOrganization& in) {
   return stored;
 }
 
+const Organization& Instance::insert_organization(Organization o) {
+  org_by_slug_.insert(o.slug, o.id);
+  const std::string id = o.id;
+  return *organizations_.insert(id, std::move(o)).first;
+}
+
+void Instance::erase_organization(const std::string& id) {
+  if (const Organization* o = organizations_.get(id)) org_by_slug_.erase(o->slug);
+  organizations_.erase(id);
+}
+
 const Organization* Instance::find_organization(const std::string& id_or_slug) const {
   if (const Organization* o = organizations_.get(id_or_slug)) return o;
-  for (const auto& [id, o] : organizations_)
-    if (o.slug == id_or_slug) return &o;
-  return nullptr;
+  const std::string* id = org_by_slug_.get(id_or_slug);
+  return id ? organizations_.get(*id) : nullptr;
 }
 
 const Organization& Instance::get_organization(const std::string& id_or_slug) const {
@@ -173,6 +179,10 @@ const Organization& Instance::update_organization(const std::string& id, const O
   if (patch.replace_metadata.public_metadata) o.public_metadata = *patch.replace_metadata.public_metadata;
   if (patch.replace_metadata.private_metadata) o.private_metadata = *patch.replace_metadata.private_metadata;
   o.updated_at = clock_.now_ms();
+  if (o.slug != stored.slug) {
+    org_by_slug_.erase(stored.slug);
+    org_by_slug_.insert(o.slug, o.id);
+  }
   stored = std::move(o);
   emit(DomainEvent("organization.updated", "organization", stored.id, stored.id, std::nullopt));
   return stored;
@@ -184,7 +194,7 @@ Organization Instance::delete_organization(const std::string& id) {
   for (const Membership* m : members_of(removed.id)) members.emplace_back(m->organization_id, m->user_id);
   for (const auto& key : members) erase_membership(key);
   invitations_.erase_if([&](const std::string&, const Invitation& inv) { return inv.organization_id == removed.id; });
-  organizations_.erase(removed.id);
+  erase_organization(removed.id);
   drop_billing_payer(removed.id);
   drop_sso_organization(removed.id);
   clear_active_organization(removed.id, std::nullopt);

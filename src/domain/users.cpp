@@ -318,12 +318,7 @@ std::vector<const User*> Instance::list_users(const UserQuery& q, const ListWind
   } else {
     for (const auto& [id, u] : users_) candidates.push_back(&u);
   }
-  auto items = filter_users(candidates, q, [&](const std::string& uid) {
-    std::vector<std::string> orgs;
-    for (const auto& [key, m] : memberships_)
-      if (m.user_id == uid) orgs.push_back(m.organization_id);
-    return orgs;
-  });
+  auto items = filter_users(candidates, q, [&](const std::string& uid) { return organizations_of(uid); });
   order_items(items, order, user_sort_value);
   return paginate(items, w.limit, w.offset).items;
 }
@@ -394,10 +389,7 @@ const User& Instance::update_user(const std::string& id, const UserPatch& patch)
 
 void Instance::delete_user(const std::string& id) {
   user_ref(id);
-  std::vector<MembershipKey> memberships;
-  for (const auto& [key, m] : memberships_)
-    if (m.user_id == id) memberships.push_back(key);
-  for (const auto& key : memberships) erase_membership(key);
+  for (const auto& org_id : organizations_of(id)) erase_membership(MembershipKey{org_id, id});
   sessions_.erase_if([&](const std::string&, const Session& s) { return s.user_id == id; });
   erase_user(id);
   drop_billing_payer(id);
