@@ -6,7 +6,7 @@ bin="$1"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for fault in merge_as_replace seat_cap_off_by_one stale_token_live system_permission_in_token billing_gate_off; do
+for fault in merge_as_replace seat_cap_off_by_one stale_token_live system_permission_in_token billing_gate_off reset_keeps_state; do
   out="$work/$fault.json"
   report=$("$bin" check --runs 300 --seed 3 --inject-fault "$fault" --out "$out" 2>&1)
   code=$?

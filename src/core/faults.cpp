@@ -13,7 +13,8 @@ const Named kAll[] = {{"merge_as_replace", Fault::merge_as_replace},
                       {"seat_cap_off_by_one", Fault::seat_cap_off_by_one},
                       {"stale_token_live", Fault::stale_token_live},
                       {"system_permission_in_token", Fault::system_permission_in_token},
-                      {"billing_gate_off", Fault::billing_gate_off}};
+                      {"billing_gate_off", Fault::billing_gate_off},
+                      {"reset_keeps_state", Fault::reset_keeps_state}};
 }  // namespace
 
 void inject(Fault f) { injected = f; }

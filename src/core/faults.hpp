@@ -14,6 +14,7 @@ enum class Fault {
   stale_token_live,     // tokens read the current role instead of the one at mint time
   system_permission_in_token,  // org:sys_* permissions leak into session tokens
   billing_gate_off,     // billing does not gate custom permissions (tokens and memberships)
+  reset_keeps_state,    // a reset keeps what changed since the instance was built
 };
 
 void inject(Fault f);

@@ -102,12 +102,19 @@ class Run {
       : tenancy_(fixture, ClockMode::frozen, TenancyMode::fixed), dispatcher_(tenancy_), checking_(checking),
         fixture_info_(fixture.info), fixture_endpoints_(fixture.webhook_endpoints) {
     key_ = fixture.info.secret_key;
+    if (checking_) built_ = inst().snapshot();
     for (const auto& u : fixture.users) model_.users.push_back(u.id);
     for (const auto& o : fixture.organizations) {
       model_.orgs.push_back(o.id);
       model_.public_metadata[o.id] = o.public_metadata;
     }
   }
+
+  // Whatever the operations did, a reset gives back the instance as built, object for
+  // object: the live instance shares its unchanged objects with that first version, and
+  // no write may reach into what they share. Compared with a deep copy taken at the start.
+  bool resets_to_fixture() { return inst().fresh().snapshot() == built_; }
+  Json built_state() const { return dump_fixture(built_); }
 
   std::vector<Json> steps;                // every request made by operations, as scenario steps
   std::vector<std::string> bodies;        // every response body, for the replay comparison
@@ -129,6 +136,7 @@ class Run {
   // --- plumbing
 
   const Instance& inst() { return *tenancy_.find(key_); }
+  InstanceState built_;  // the instance as built, deep-copied (checking run only)
 
   // A request of the scenario; the body of a 200 answer is parsed when `read` says so.
   std::pair<int, Json> call(const std::string& method, const std::string& path, const Json& body = nullptr,
@@ -763,6 +771,14 @@ int run_check(const CheckOptions& options, std::ostream& out) {
       }
       second.apply(ops[i]);
       ++applied;
+    }
+    if (!first.resets_to_fixture()) {
+      auto steps = first.steps;
+      steps.push_back({{"control", {{"method", "POST"}, {"path", "/__sim/reset"}}}, {"expect", {{"status", 200}}}});
+      steps.push_back({{"control", {{"method", "GET"}, {"path", "/__sim/state"}}},
+                       {"expect", {{"status", 200}, {"body", first.built_state()}}}});
+      smallest = Counterexample{ops, "a reset no longer gives back the fixture", steps};
+      RC_FAIL("a reset no longer gives back the fixture");
     }
     // The same operations on a second instance answer byte for byte the same.
     if (first.bodies != second.bodies) {
