@@ -205,7 +205,9 @@ class Instance {
   // Copies are cheap: an instance and its copies share every object neither has
   // changed since (see core/pmap.hpp). A reset is a copy of the instance as built.
   Instance(const Instance&) = default;
+  Instance(Instance&&) = default;
   Instance& operator=(const Instance&) = default;
+  Instance& operator=(Instance&&) = default;
   // The instance as it was built from its state, before any request: what a reset
   // returns to. Costs nothing, whatever the size of the instance.
   Instance fresh() const;
@@ -284,10 +286,10 @@ class Instance {
   // Events since the last call, in order; the caller renders them and hands them
   // back to record_event, which keeps the instance's event log.
   std::vector<DomainEvent> take_events();
-  void record_event(Json rendered) { event_log_.insert(logged_events_++, std::move(rendered)); }
+  void record_event(Json rendered) { event_log_.insert(event_log_.size(), std::move(rendered)); }
   // Oldest first, keyed by position in the log (0, 1, ...).
   const PMap<uint64_t, Json>& event_log() const { return event_log_; }
-  void clear_event_log() { event_log_.clear(), logged_events_ = 0; }
+  void clear_event_log() { event_log_.clear(); }
   // Event ids ("msg_..."), from their own seeded stream so they never move resource ids.
   std::string next_event_id() { return event_ids_.next("msg"); }
   // After a reset the event ids go on from where the old instance was, so an app
@@ -492,7 +494,6 @@ class Instance {
   PMap<std::string, Invitation> invitations_;  // by id
   std::vector<DomainEvent> events_;
   PMap<uint64_t, Json> event_log_;
-  uint64_t logged_events_ = 0;
   std::shared_ptr<const Instance> origin_;  // this instance as built (see fresh())
   std::vector<WebhookEndpoint> endpoints_;
 
