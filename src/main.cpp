@@ -36,6 +36,11 @@ struct ServeOptions {
   DeliveryPolicy delivery;
 };
 
+// "clerk-sim: <file>: <where in it>: <what is wrong>"
+void report_fixture_error(const std::string& path, const FixtureError& e) {
+  std::cerr << "clerk-sim: " << path << ": " << (e.where.empty() ? "/" : e.where) << ": " << e.what_ << "\n";
+}
+
 int serve(const ServeOptions& o, bool seed_given) {
   ClockMode clock_mode{};
   parse_clock_mode(o.clock, clock_mode);
@@ -43,7 +48,7 @@ int serve(const ServeOptions& o, bool seed_given) {
   try {
     state = load_fixture_file(o.fixture, o.seed, seed_given);
   } catch (const FixtureError& e) {
-    std::cerr << "clerk-sim: " << o.fixture << ": " << (e.where.empty() ? "/" : e.where) << ": " << e.what_ << "\n";
+    report_fixture_error(o.fixture, e);
     return 2;
   }
   for (const auto& url : o.webhooks) {
@@ -132,7 +137,7 @@ int check_app(scenario::AppCheckOptions o, uint16_t port, const std::string& fix
   try {
     state = load_fixture_file(fixture, 0, false);
   } catch (const FixtureError& e) {
-    std::cerr << "clerk-sim: " << fixture << ": " << (e.where.empty() ? "/" : e.where) << ": " << e.what_ << "\n";
+    report_fixture_error(fixture, e);
     return 2;
   }
   Tenancy tenancy(state, ClockMode::wall, TenancyMode::fixed);
@@ -241,8 +246,7 @@ int main(int argc, char** argv) {
     try {
       return scenario::run_check(check_opts, std::cout);
     } catch (const FixtureError& e) {
-      std::cerr << "clerk-sim: " << check_opts.fixture << ": " << (e.where.empty() ? "/" : e.where) << ": " << e.what_
-                << "\n";
+      report_fixture_error(check_opts.fixture, e);
       return 2;
     }
   }

@@ -186,9 +186,7 @@ class PMap {
   // Removes every entry the predicate (key, value) picks; returns how many.
   template <class Pred>
   size_t erase_if(Pred pred) {
-    std::vector<K> doomed;
-    for (const auto& [k, v] : *this)
-      if (pred(k, v)) doomed.push_back(k);
+    std::vector<K> doomed = keys_where(pred);
     for (const K& k : doomed) erase(k);
     return doomed.size();
   }
@@ -196,10 +194,7 @@ class PMap {
   // entries are copied out of shared nodes.
   template <class Pred, class Fn>
   void update_if(Pred pred, Fn fn) {
-    std::vector<K> picked;
-    for (const auto& [k, v] : *this)
-      if (pred(k, v)) picked.push_back(k);
-    for (const K& k : picked) fn(mut(k));
+    for (const K& k : keys_where(pred)) fn(mut(k));
   }
 
   // Same entries with equal values. Costs what differs: subtrees the two maps still
@@ -207,6 +202,15 @@ class PMap {
   bool operator==(const PMap& o) const { return size_ == o.size_ && same(root_, o.root_); }
 
  private:
+  // The keys the predicate (key, value) picks, read before any of them is written.
+  template <class Pred>
+  std::vector<K> keys_where(Pred pred) const {
+    std::vector<K> out;
+    for (const auto& [k, v] : *this)
+      if (pred(k, v)) out.push_back(k);
+    return out;
+  }
+
   struct Node {
     uint32_t refs = 1;
     int32_t height = 1;
@@ -387,10 +391,7 @@ class PSet {
   const_iterator end() const { return const_iterator(map_.end()); }
   const_reverse_iterator rbegin() const { return const_reverse_iterator(map_.rbegin()); }
   const_reverse_iterator rend() const { return const_reverse_iterator(map_.rend()); }
-  const_iterator find(const K& k) const { return const_iterator(map_.find(k)); }
-  const_iterator lower_bound(const K& k) const { return const_iterator(map_.lower_bound(k)); }
   bool contains(const K& k) const { return map_.contains(k); }
-  size_t count(const K& k) const { return map_.count(k); }
   bool insert(const K& k) { return map_.insert(k, PUnit{}).second; }
   bool erase(const K& k) { return map_.erase(k); }
   bool operator==(const PSet& o) const { return map_ == o.map_; }
